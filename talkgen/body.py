@@ -1,0 +1,219 @@
+"""The episode body: cut the token stream into sections and questions, check links.
+
+Sections are found in markdown-it's token stream, never by regex over the text, so a
+`## ` line inside a code block or a list is not a section heading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .diagnostics import Diagnostic, diagnostic, did_you_mean
+from .markdown import inline_text, render
+from .model import EpisodeLink, Heading, Question
+from .structure import SectionKind, SectionTable, parse_question
+from .urls import Urls
+
+_EPISODE_HREF = re.compile(r"^(?:\./|\.\./episodes/|episodes/)?0*(\d{1,6})\.md(?:#(.*))?$")
+
+
+@dataclass
+class Context:
+    """What the body checks need to know about the file they are reading."""
+
+    file: str
+    lines: Sequence[str]  # every line of the original file
+    body_line: int  # file line of the body's first line
+    md: MarkdownIt
+    urls: Urls
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def line_of(self, token: Token) -> int:
+        return self.body_line + (token.map[0] if token.map else 0)
+
+    def report(self, code: str, message: str, line: int, column: int = 1, *, hint: str = "",
+               width: int = 0) -> None:
+        self.diagnostics.append(diagnostic(code, message, self.file, line, column, hint=hint,
+                                           source=self.lines, width=width))
+
+
+@dataclass
+class RawSection:
+    kind: SectionKind
+    title: str
+    anchor: str
+    line: int
+    tokens: list[Token]
+
+
+@dataclass
+class Body:
+    intro: list[Token]
+    sections: list[RawSection]
+    links: list[EpisodeLink]
+    text: str
+
+
+def read_body(ctx: Context, body: str, table: SectionTable) -> Body:
+    tokens = ctx.md.parse(body)
+    links = _check_links(ctx, tokens)
+    _warn_level_one(ctx, tokens)
+    starts = [i for i, t in enumerate(tokens) if _is_heading(t, "h2")]
+    intro = tokens[: starts[0]] if starts else tokens
+    sections = _sections(ctx, tokens, starts, table)
+    _require_sections(ctx, sections, table)
+    text = " ".join(inline_text(t) if t.type == "inline" else t.content
+                    for t in tokens if t.type in ("inline", "fence", "code_block"))
+    return Body(intro, sections, links, text)
+
+
+def _is_heading(token: Token, tag: str) -> bool:
+    return token.type == "heading_open" and token.tag == tag and token.level == 0
+
+
+def _sections(ctx: Context, tokens: list[Token], starts: list[int],
+              table: SectionTable) -> list[RawSection]:
+    sections: list[RawSection] = []
+    first_line: dict[str, int] = {}
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
+        title = inline_text(tokens[start + 1]).strip()
+        line = ctx.line_of(tokens[start])
+        content = tokens[start + 3 : end]
+        kind = table.match(title)
+        width = len(ctx.lines[line - 1].rstrip()) if line <= len(ctx.lines) else 0
+        if kind is None:
+            names = "、".join(k.title for k in table.kinds)
+            ctx.report("E020", f'unknown section "{title}"{did_you_mean(title, table.all_names)}',
+                       line, hint=f"level-2 headings are the sections ({names}); "
+                       "use ### for a subsection", width=width)
+            if sections:  # keep the text with the section it follows
+                sections[-1].tokens.extend(tokens[start:end])
+            continue
+        if kind.key in first_line:
+            ctx.report("E022", f'section "{title}" appears twice (first on line '
+                       f"{first_line[kind.key]})", line, hint="merge the two into one section",
+                       width=width)
+            sections[-1].tokens.extend(tokens[start:end])
+            continue
+        if sections and table.position(kind.key) < table.position(sections[-1].kind.key):
+            ctx.report("E021", f'section "{title}" comes after "{sections[-1].title}"; the '
+                       f"order is {table.order_text}", line,
+                       hint=f'move "{title}" above "{sections[-1].title}"', width=width)
+        first_line[kind.key] = line
+        if not any(t.type not in ("softbreak",) for t in content):
+            ctx.report("W025", f'section "{title}" is empty', line,
+                       hint="write something under it, or delete the heading if it is optional",
+                       width=width)
+        anchor = tokens[start].attrGet("id") or kind.key
+        sections.append(RawSection(kind, title, str(anchor), line, list(content)))
+    return sections
+
+
+def _require_sections(ctx: Context, sections: list[RawSection], table: SectionTable) -> None:
+    present = {s.kind.key for s in sections}
+    for kind in table.kinds:
+        if not kind.required or kind.key in present:
+            continue
+        later = [s for s in sections if table.position(s.kind.key) > table.position(kind.key)]
+        line = later[0].line if later else len(ctx.lines)
+        ctx.report("E023", f'required section "{kind.title}" ({kind.key.replace("_", " ")}) is '
+                   "missing", line, hint=f'add a heading "## {kind.title}" here')
+
+
+def _warn_level_one(ctx: Context, tokens: list[Token]) -> None:
+    for token in tokens:
+        if token.type == "heading_open" and token.tag == "h1":
+            line = ctx.line_of(token)
+            ctx.report("W028", "level-1 heading in the body", line,
+                       hint="the page title comes from 'title:' in the front matter; use ## for "
+                       "sections and ### for subsections", width=len(ctx.lines[line - 1].rstrip()))
+
+
+# -- links --------------------------------------------------------------------
+
+
+def _check_links(ctx: Context, tokens: list[Token]) -> list[EpisodeLink]:
+    """Warn on placeholder links, rewrite links to episode files, return them for checking."""
+    links: list[EpisodeLink] = []
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        cursor = (ctx.line_of(block), 0)
+        children = block.children
+        for i, child in enumerate(children):
+            if child.type != "link_open" or child.markup == "linkify":
+                continue
+            href = str(child.attrGet("href") or "")
+            label = _link_label(children, i)
+            if href.strip() in ("", "#"):
+                written = f"[{label}]({href})"
+                line, col, cursor = _locate(ctx, block, written, cursor)
+                ctx.report("W026", f'link "{label}" points nowhere ("{href}")', line, col + 1,
+                           hint="put the real address in the parentheses, or remove the link",
+                           width=len(written))
+                continue
+            match = _EPISODE_HREF.match(unquote(href))
+            if match:
+                line, col, cursor = _locate(ctx, block, f"]({unquote(href)}", cursor)
+                target, fragment = int(match.group(1)), match.group(2) or ""
+                links.append(EpisodeLink(target, line, col + 3, len(unquote(href)), href))
+                child.attrSet("href", ctx.urls.episode(target, fragment))
+    return links
+
+
+def _link_label(children: list[Token], start: int) -> str:
+    parts = []
+    for child in children[start + 1 :]:
+        if child.type == "link_close":
+            break
+        parts.append(child.content)
+    return "".join(parts)
+
+
+def _locate(ctx: Context, block: Token, needle: str,
+            cursor: tuple[int, int]) -> tuple[int, int, tuple[int, int]]:
+    """Find `needle` in the block's source lines from `cursor`; 0-based column."""
+    first, last = cursor[0], ctx.line_of(block) + max((block.map or [0, 1])[1] -
+                                                        (block.map or [0, 1])[0], 1)
+    for line in range(first, min(last, len(ctx.lines) + 1)):
+        start = cursor[1] if line == cursor[0] else 0
+        col = ctx.lines[line - 1].find(needle, start)
+        if col >= 0:
+            return line, col, (line, col + 1)
+    return cursor[0], 0, cursor
+
+
+# -- rendering a section ------------------------------------------------------
+
+
+def headings(tokens: Sequence[Token]) -> tuple[Heading, ...]:
+    """Level-3 and level-4 headings of a section, for the table of contents."""
+    out = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0 and token.tag in ("h3", "h4"):
+            text = inline_text(tokens[i + 1]).strip()
+            out.append(Heading(int(token.tag[1]), text, str(token.attrGet("id") or "")))
+    return tuple(out)
+
+
+def questions(ctx: Context, tokens: Sequence[Token]) -> tuple[Question, ...]:
+    """Level-3 `Q…:` headings of Free Talk, each with the content up to the next level-3."""
+    h3 = [i for i, t in enumerate(tokens) if _is_heading(t, "h3")]
+    out = []
+    for n, start in enumerate(h3):
+        parsed = parse_question(inline_text(tokens[start + 1]))
+        if parsed is None:
+            continue
+        end = h3[n + 1] if n + 1 < len(h3) else len(tokens)
+        answer = render(ctx.md, tokens[start + 3 : end])
+        anchor = str(tokens[start].attrGet("id") or "")
+        out.append(Question(parsed.label, parsed.text, parsed.asker, anchor, answer,
+                            ctx.line_of(tokens[start])))
+    return tuple(out)

@@ -1,0 +1,163 @@
+"""Command line: argparse, printing and exit codes. Glue only; the work is in build/scaffold."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .build import build, check
+from .config import SiteConfig, load_config
+from .diagnostics import (
+    Diagnostic,
+    format_github,
+    format_json,
+    format_text,
+    sort_diagnostics,
+    summary,
+)
+from .scaffold import new_episode
+
+OK, CONTENT_ERROR, USAGE_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="talkgen", description="Build a site from community talk notes.")
+    parser.add_argument("--version", action="version", version=f"talkgen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--root", type=Path, default=Path("."),
+                         help="site folder (default: the current folder)")
+        return sub
+
+    b = command("build", "validate the episodes, then write the site")
+    b.add_argument("--drafts", action="store_true", help="include episodes marked draft")
+    b.add_argument("--out", type=Path, help="output folder (default: _site)")
+    b.add_argument("--base-url", help="URL the site is published at, e.g. https://x.github.io/t/")
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.set_defaults(run=run_build)
+
+    c = command("check", "validate the episodes without writing anything")
+    c.add_argument("files", nargs="*", type=Path, help="check only these episode files")
+    c.add_argument("--format", choices=("text", "json", "github"), default="text")
+    c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c.set_defaults(run=run_check)
+
+    n = command("new", "create the next episode file with every section heading")
+    n.add_argument("number", nargs="?", type=_number, help="episode number (default: next free)")
+    n.add_argument("--date", type=_date, help="meeting date, YYYY-MM-DD (default: today)")
+    n.add_argument("--host", help="who hosts the episode")
+    n.add_argument("--title", help="episode title")
+    n.set_defaults(run=run_new)
+    return parser
+
+
+def _number(text: str) -> int:
+    if not text.isdigit() or int(text) > 999_999:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an episode number")
+    return int(text)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2023-06-24") from None
+
+
+def _config(args: argparse.Namespace) -> tuple[SiteConfig, list[Diagnostic]]:
+    root: Path = args.root
+    if not root.is_dir():
+        raise SystemExit(_usage(f"site folder {root} does not exist"))
+    return load_config(root)
+
+
+def _usage(message: str) -> int:
+    print(f"talkgen: error: {message}", file=sys.stderr)
+    return USAGE_ERROR
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+    colour = stream.isatty()
+    for d in diagnostics:
+        print(format_text(d, colour=colour), file=stream)
+        print(file=stream)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    config, problems = _config(args)
+    only = [p.resolve() for p in args.files] or None
+    result = check(config, only)
+    diagnostics = sort_diagnostics([*problems, *result.diagnostics])
+    if args.format == "json":
+        print(format_json(diagnostics))
+    elif args.format == "github":
+        for d in diagnostics:
+            print(format_github(d))
+    else:
+        print_diagnostics(diagnostics, sys.stderr)
+    print(summary(diagnostics, len(only) if only else result.files), file=sys.stderr)
+    failed = any(d.is_error or args.strict for d in diagnostics)
+    return CONTENT_ERROR if failed else OK
+
+
+def run_build(args: argparse.Namespace) -> int:
+    config, problems = _config(args)
+    out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
+    config = config.with_overrides(output=out, base_url=args.base_url, drafts=args.drafts)
+    if any(d.is_error for d in problems):
+        print_diagnostics(problems, sys.stderr)
+        print("build failed: talkgen.yaml has errors; nothing was written", file=sys.stderr)
+        return CONTENT_ERROR
+    result = build(config, strict=args.strict)
+    diagnostics = sort_diagnostics([*problems, *result.diagnostics])
+    print_diagnostics(diagnostics, sys.stderr)
+    if not result.ok:
+        print(f"build failed: {summary(diagnostics, result.check.files)}; "
+              f"{_shown(config.output)} was not changed", file=sys.stderr)
+        return CONTENT_ERROR
+    assert result.site is not None
+    site = result.site
+    print(f"built {_count(len(site.episodes), 'episode')}, {_count(len(site.topics), 'topic')}, "
+          f"{_count(result.pages, 'page')} in {result.seconds:.2f} s → {_shown(config.output)}/",
+          file=sys.stderr)
+    return OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    config, _ = _config(args)
+    made = new_episode(config, args.number, args.date, args.host, args.title)
+    print(made.message, file=sys.stderr)
+    return OK if made.path else CONTENT_ERROR
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    return code

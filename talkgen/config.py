@@ -1,0 +1,101 @@
+"""Site configuration: talkgen.yaml (every key optional) plus command-line overrides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .diagnostics import Diagnostic, diagnostic
+from .frontmatter import parse as parse_yaml
+from .schema import Field, FieldChecker
+from .structure import SECTION_KINDS, SectionTable
+
+CONFIG_FILE = "talkgen.yaml"
+
+_SECTION_OVERRIDE = (
+    Field("title", "str", doc="heading that marks this section"),
+    Field("aliases", "names", doc="other headings accepted for it"),
+)
+
+CONFIG_FIELDS: tuple[Field, ...] = (
+    Field("title", "str", doc="site title"),
+    Field("description", "str", doc="one line about the site"),
+    Field("base_url", "str", doc="where the site is published, e.g. https://x.github.io/talk/"),
+    Field("language", "str", doc="language of the pages, e.g. zh-CN"),
+    Field("output", "str", doc="output folder, default _site"),
+    Field("markdown", "mapping", doc="Markdown options",
+          children=(Field("allow_html", "bool", doc="render raw HTML in episodes"),)),
+    Field("sections", "mapping", doc="section titles and aliases, keyed by kind",
+          children=tuple(Field(k.key, "mapping", doc=k.title, children=_SECTION_OVERRIDE)
+                         for k in SECTION_KINDS)),
+    Field("feed", "mapping", doc="Atom feed options",
+          children=(Field("size", "int", doc="number of episodes in feed.xml"),)),
+    Field("search", "bool", doc="build the search index"),
+)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: str = "OpenLLM Talk"
+    description: str = ""
+    base_url: str = ""
+    language: str = "zh-CN"
+    output: Path = field(default=Path("_site"))
+    allow_html: bool = False
+    sections: SectionTable = field(default_factory=SectionTable)
+    feed_size: int = 20
+    search: bool = True
+    drafts: bool = False
+
+    @property
+    def episodes_dir(self) -> Path:
+        return self.root / "episodes"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always starting and ending with '/'."""
+        path = urlsplit(self.base_url).path if self.base_url else "/"
+        return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+    def with_overrides(self, **changes: Any) -> SiteConfig:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:
+    """Read talkgen.yaml if present; a broken config yields diagnostics and the defaults."""
+    root = root.resolve()
+    path = root / CONFIG_FILE
+    defaults = SiteConfig(root=root, output=root / "_site")
+    if not path.is_file():
+        return defaults, []
+    try:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except (OSError, UnicodeDecodeError) as err:
+        return defaults, [diagnostic("E040", f"cannot read {CONFIG_FILE}: {err}", CONFIG_FILE,
+                                     hint="save talkgen.yaml as UTF-8 text")]
+    lines = text.split("\n")
+    doc, problems = parse_yaml(text, 1, CONFIG_FILE, lines)
+    if doc is None:
+        return defaults, problems
+    checker = FieldChecker(doc, CONFIG_FILE, lines)
+    values = checker.check(doc.data, CONFIG_FIELDS)
+    config = _apply(defaults, values)
+    return config, checker.diagnostics
+
+
+def _apply(config: SiteConfig, v: dict[str, Any]) -> SiteConfig:
+    out = Path(v["output"]) if "output" in v else None
+    return config.with_overrides(
+        title=v.get("title"),
+        description=v.get("description"),
+        base_url=v.get("base_url"),
+        language=v.get("language"),
+        output=(config.root / out) if out is not None else None,
+        allow_html=v.get("markdown", {}).get("allow_html"),
+        sections=SectionTable().with_overrides(v["sections"]) if "sections" in v else None,
+        feed_size=v.get("feed", {}).get("size"),
+        search=v.get("search"),
+    )

@@ -1,0 +1,221 @@
+"""Diagnostics: the table of codes, the Diagnostic record, and its three output formats.
+
+Validators return lists of Diagnostic; only the CLI and the server print them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the code table: what the rule checks and an example message."""
+
+    code: str
+    summary: str
+    example: str
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.ERROR if self.code.startswith("E") else Severity.WARNING
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("E001", "file cannot be read as UTF-8 text", "invalid UTF-8 byte 0xff at byte 12"),
+    Rule("E002", "file contains a NUL byte", "the file contains a NUL byte"),
+    Rule("E003", "file is too large", "episode is 12 MB; the limit is 8 MB"),
+    Rule("E010", "missing front matter", "no front matter; start the file with a '---' line"),
+    Rule("E011", "unterminated front matter", "front matter opened on line 1 is never closed"),
+    Rule("E012", "YAML syntax error", "YAML syntax error: mapping values are not allowed here"),
+    Rule("E013", "front matter is not a mapping", "front matter must be a mapping of keys"),
+    Rule("E014", "unknown key", 'unknown key "contributer"; did you mean "contributors"?'),
+    Rule("E015", "missing required key", 'missing required key "date"'),
+    Rule("E016", "wrong type", '"number" must be an integer ≥ 0, not "two"'),
+    Rule("E017", "invalid date", '"date" must be a date like 2023-06-24, not "2023-13-01"'),
+    Rule("E018", "number does not match file name", "number 3 does not match file name 002.md"),
+    Rule("E019", "duplicate number", "episode number 2 is also used by episodes/002b.md"),
+    Rule("E020", "unknown level-2 heading", 'unknown section "本周杂谈"; did you mean "本周新闻"?'),
+    Rule("E021", "section out of order", 'section "本周经典" comes after "本周实践"'),
+    Rule("E022", "duplicate section", 'section "本周新闻" appears twice'),
+    Rule("E023", "missing required section", 'required section "Free Talk" is missing'),
+    Rule("E024", "metadata for a missing section", '"sections.practice" but no 本周实践 section'),
+    Rule("W025", "empty section", 'section "本周实践" is empty'),
+    Rule("W026", "placeholder or empty link", 'link "baichuan-7B" points nowhere ("#")'),
+    Rule("E027", "link to a missing episode", 'link to "009.md", but there is no episode 9'),
+    Rule("W028", "level-1 heading in the body", "level-1 heading; the title comes from front matter"),
+    Rule("E029", "duplicate YAML key", 'key "host" is given twice'),
+    Rule("E030", "YAML tag or alias not allowed", "YAML tag !!python/object is not allowed"),
+    Rule("E031", "front matter too large", "front matter is 1.2 MB; the limit is 64 KB"),
+    Rule("W032", "file name is not an episode number", 'skipped "notes.md": name it like 003.md'),
+    Rule("W033", "unsafe link target", 'link target "javascript:alert(1)" is not allowed'),
+    Rule("E040", "invalid site configuration", 'talkgen.yaml: "base_url" must be a string'),
+    Rule("E041", "output folder is not safe", "output folder is the site root"),
+    Rule("E042", "template error", "templates/episode.html:3: unexpected '}'"),
+)
+
+RULES_BY_CODE = {rule.code: rule for rule in RULES}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A 1-based position in a file; end_column (exclusive) marks the span for the frame."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+    end_column: int = 0
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    location: Location
+    hint: str = ""
+    source_line: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return RULES_BY_CODE[self.code].severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.code)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.location.file,
+            "line": self.location.line,
+            "column": self.location.column,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def diagnostic(
+    code: str,
+    message: str,
+    file: str,
+    line: int = 0,
+    column: int = 0,
+    *,
+    hint: str = "",
+    source: Sequence[str] | None = None,
+    width: int = 0,
+) -> Diagnostic:
+    """Build a Diagnostic, taking the offending line from `source` (the file's lines)."""
+    if code not in RULES_BY_CODE:
+        raise KeyError(f"unknown diagnostic code {code}")
+    source_line = None
+    if source is not None and 1 <= line <= len(source):
+        source_line = source[line - 1]
+    end = column + width if width > 0 else 0
+    return Diagnostic(code, message, Location(file, line, column, end), hint, source_line)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' did you mean "x"?' suffix, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f'; did you mean "{close[0]}"?' if close else ""
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(set(diagnostics), key=Diagnostic.sort_key)
+
+
+def count(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
+    errors = sum(1 for d in diagnostics if d.is_error)
+    return errors, len(diagnostics) - errors
+
+
+def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """The one-line tally: '2 errors, 1 warning in 41 episodes'."""
+    errors, warnings = count(diagnostics)
+    parts = [_plural(errors, "error"), _plural(warnings, "warning")]
+    return f"{', '.join(parts)} in {_plural(files, 'episode')}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# -- formats -----------------------------------------------------------------
+
+_COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "dim": "\x1b[2;34m", "off": "\x1b[0m"}
+_MAX_FRAME = 160
+
+
+def format_text(diag: Diagnostic, colour: bool = False) -> str:
+    """rustc/ruff-style text: a header line, then a code frame when the line is known."""
+    c = _COLOURS if colour else dict.fromkeys(_COLOURS, "")
+    loc = diag.location
+    where = loc.file
+    if loc.line:
+        where += f":{loc.line}:{max(loc.column, 1)}"
+    sev = diag.severity.value
+    out = [f"{where}: {c[sev]}{sev}[{diag.code}]{c['off']}: {diag.message}"]
+    if diag.source_line is not None and loc.line:
+        gutter = " " * len(str(loc.line))
+        text = _clip(diag.source_line.rstrip("\r\n").expandtabs(4))
+        col = max(loc.column, 1)
+        span = max(loc.end_column - col, 1) if loc.end_column else max(len(text) - col + 1, 1)
+        span = min(span, max(len(text) - col + 1, 1))
+        caret = " " * _display_width(text[: col - 1]) + "^" * _display_width(text[col - 1 : col - 1 + span])
+        out += [
+            f"{c['dim']}{gutter} |{c['off']}",
+            f"{c['dim']}{loc.line} |{c['off']} {text}",
+            f"{c['dim']}{gutter} |{c['off']} {c[sev]}{caret or '^'}{c['off']}",
+        ]
+    if diag.hint:
+        out.append(f"{' ' * len(str(loc.line or ''))} = help: {diag.hint}")
+    return "\n".join(out)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MAX_FRAME else text[:_MAX_FRAME] + "…"
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_json(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False, indent=2)
+
+
+def format_github(diag: Diagnostic) -> str:
+    """A GitHub Actions workflow command, so the problem shows on the pull request's line."""
+    loc = diag.location
+    level = "error" if diag.is_error else "warning"
+    props = [f"file={_gh_prop(loc.file)}"]
+    if loc.line:
+        props += [f"line={loc.line}", f"col={max(loc.column, 1)}"]
+    props.append(f"title={_gh_prop(diag.code)}")
+    text = diag.message + (f" (hint: {diag.hint})" if diag.hint else "")
+    return f"::{level} {','.join(props)}::{_gh_data(text)}"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,172 @@
+"""One episode file → an Episode plus its diagnostics. Reads, never writes."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import frontmatter
+from .body import Body, Context, headings, questions, read_body
+from .config import SiteConfig
+from .diagnostics import Diagnostic, diagnostic
+from .markdown import parser, render
+from .model import Episode, Section
+from .schema import EPISODE_FIELDS, FieldChecker
+from .urls import Urls
+
+MAX_BYTES = 8 * 1024 * 1024
+EPISODE_NAME = re.compile(r"^(\d{1,6})\.md$")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    episode: Episode | None
+    diagnostics: list[Diagnostic]
+
+
+def episode_files(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
+    """The episode files of a site in number order; other .md files are reported and skipped."""
+    folder = config.episodes_dir
+    if not folder.is_dir():
+        return [], []
+    files, skipped = [], []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() != ".md" or not path.is_file():
+            continue
+        if EPISODE_NAME.match(path.name):
+            files.append(path)
+        elif path.name.lower() != "readme.md":
+            skipped.append(diagnostic(
+                "W032", f'skipped "{path.name}": episode files are named by number',
+                _relative(path, config.root), hint="name it like 003.md"))
+    files.sort(key=lambda p: (int(EPISODE_NAME.match(p.name).group(1)), p.name))  # type: ignore[union-attr]
+    return files, skipped
+
+
+def read_episode(path: Path, config: SiteConfig, urls: Urls) -> Loaded:
+    rel = _relative(path, config.root)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return Loaded(None, [diagnostic("E001", f"cannot read the file: {err.strerror}", rel)])
+    return parse_episode(data, rel, path.name, config, urls)
+
+
+def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Urls) -> Loaded:
+    """Decode, split, check and render one episode; every problem becomes a diagnostic."""
+    text, problems = decode(data, rel)
+    if text is None:
+        return Loaded(None, problems)
+    lines = text.split("\n")
+    split, problems = frontmatter.split(text, rel, lines)
+    if split is None:
+        return Loaded(None, problems)
+    doc, problems = frontmatter.parse(split.yaml_text, split.yaml_line, rel, lines)
+    if doc is None:
+        return Loaded(None, problems)
+    checker = FieldChecker(doc, rel, lines)
+    meta = checker.check(doc.data, EPISODE_FIELDS)
+    diagnostics = checker.diagnostics
+    _check_number(meta, doc, name, checker)
+
+    ctx = Context(rel, lines, split.body_line, parser(config.allow_html), urls)
+    body = read_body(ctx, split.body, config.sections)
+    diagnostics += ctx.diagnostics
+    section_meta: dict[str, dict[str, Any]] = meta.get("sections", {})
+    present = {s.kind.key for s in body.sections}
+    for key in section_meta:
+        if key not in present:
+            title = config.sections.kind(key).title
+            line, col = doc.where(("sections", key), key=True)
+            diagnostics.append(diagnostic(
+                "E024", f'"sections.{key}" describes a section the episode does not have',
+                rel, line, col, hint=f'add a "## {title}" section, or remove "{key}:" here',
+                source=lines, width=len(key)))
+    if any(d.is_error for d in diagnostics) or not {"number", "date", "host"} <= meta.keys():
+        return Loaded(None, diagnostics)
+    return Loaded(_episode(meta, section_meta, body, ctx, config, rel), diagnostics)
+
+
+def decode(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes → text with '\\n' newlines, or a diagnostic saying why not."""
+    if len(data) > MAX_BYTES:
+        return None, [diagnostic("E003", f"the file is {len(data) // 1_000_000} MB; the limit is "
+                                 f"{MAX_BYTES // 1_000_000} MB", rel,
+                                 hint="split the episode or move large material elsewhere")]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, [diagnostic("E001", "the file is UTF-16; episodes must be UTF-8", rel, 1, 1,
+                                 hint="save the file as UTF-8 in your editor")]
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return None, [diagnostic("E001", f"invalid UTF-8 byte 0x{data[err.start]:02x}", rel,
+                                 line, column, hint="save the file as UTF-8 in your editor")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return None, [diagnostic("E002", "the file contains a NUL byte", rel, line, column,
+                                 hint="remove the invisible NUL character (often from a paste)")]
+    return text, []
+
+
+def _check_number(meta: dict[str, Any], doc: frontmatter.YamlDoc, name: str,
+                  checker: FieldChecker) -> None:
+    match = EPISODE_NAME.match(name)
+    if "number" not in meta or not match:
+        return
+    expected = int(match.group(1))
+    if meta["number"] != expected:
+        checker.report("E018", f"number {meta['number']} does not match the file name {name}",
+                       ("number",), f"rename the file to {meta['number']:03d}.md or write "
+                       f"number: {expected}")
+
+
+def _episode(meta: dict[str, Any], section_meta: dict[str, dict[str, Any]], body: Body,
+             ctx: Context, config: SiteConfig, rel: str) -> Episode:
+    sections = []
+    for raw in body.sections:
+        extra = section_meta.get(raw.kind.key, {})
+        is_free_talk = raw.kind.key == "free_talk"
+        sections.append(Section(
+            kind=raw.kind.key,
+            title=raw.title,
+            anchor=raw.anchor,
+            html=render(ctx.md, raw.tokens),
+            headings=headings(raw.tokens),
+            contributors=tuple(extra.get("contributors", ())),
+            topics=tuple(extra.get("topics", ())),
+            questions=questions(ctx, raw.tokens) if is_free_talk else (),
+            line=raw.line,
+        ))
+    number = meta["number"]
+    return Episode(
+        number=number,
+        date=meta["date"],
+        hosts=meta["host"],
+        title=meta.get("title") or f"{config.title} {number:03d}",
+        source=rel,
+        summary=meta.get("summary", ""),
+        time=meta.get("time", ""),
+        topics=meta.get("topics", ()),
+        contributors=meta.get("contributors", ()),
+        draft=meta.get("draft", False),
+        intro_html=render(ctx.md, body.intro),
+        sections=tuple(sections),
+        links=tuple(body.links),
+        text=body.text,
+    )
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,91 @@
+"""The one configured Markdown parser: CommonMark + tables, strikethrough, linkify,
+Pygments highlighting by CSS class, and GitHub-style heading anchors."""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+_FORMATTER = HtmlFormatter(nowrap=True)
+PYGMENTS_LIGHT = "friendly"
+PYGMENTS_DARK = "monokai"
+
+
+def heading_slug(text: str) -> str:
+    """GitHub's anchor rule, so `002.md#本周经典` works on GitHub and on the site alike."""
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-") or "section"
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    """Highlighted HTML wrapped in <pre> so markdown-it uses it as is."""
+    name = lang.split()[0] if lang else ""
+    css_lang = f' class="language-{html.escape(name, quote=True)}"' if name else ""
+    try:
+        lexer = get_lexer_by_name(name) if name else None
+    except ClassNotFound:
+        lexer = None
+    body = pygments_highlight(code, lexer, _FORMATTER) if lexer else html.escape(code)
+    return f'<pre class="highlight"><code{css_lang}>{body}</code></pre>'
+
+
+@functools.cache
+def parser(allow_html: bool = False) -> MarkdownIt:
+    """The parser for a site; cached because building one is not free."""
+    md = MarkdownIt(
+        "commonmark",
+        {"html": allow_html, "linkify": True, "typographer": False, "highlight": _highlight},
+    )
+    md.enable(["table", "strikethrough", "linkify"])
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
+    md.add_render_rule("heading_close", _heading_close)
+    return md
+
+
+def _heading_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                   env: EnvType) -> str:
+    """Close a heading with a '#' link to itself, so every heading can be linked to."""
+    anchor = tokens[idx - 2].attrGet("id")
+    link = ""
+    if anchor:
+        href = html.escape(f"#{anchor}", quote=True)
+        link = f'<a class="anchor" href="{href}" aria-label="本节链接">#</a>'
+    return f"{link}</{tokens[idx].tag}>\n"
+
+
+def render(md: MarkdownIt, tokens: Sequence[Token]) -> str:
+    return md.renderer.render(list(tokens), md.options, {})
+
+
+def inline_text(token: Token) -> str:
+    """Plain text of an inline token (what a reader sees, without markup)."""
+    if not token.children:
+        return token.content
+    parts = []
+    for child in token.children:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def pygments_css() -> str:
+    """Light and dark highlighting styles, switched by prefers-color-scheme."""
+    light = HtmlFormatter(style=PYGMENTS_LIGHT).get_style_defs(".highlight")
+    dark = HtmlFormatter(style=PYGMENTS_DARK).get_style_defs(".highlight")
+    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"

@@ -1,0 +1,131 @@
+"""The content model: plain frozen values, no I/O and no rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading inside a section, for the table of contents."""
+
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A Free Talk question; `answer_html` is empty for an open question."""
+
+    label: str  # "Q1", or "Q" when unnumbered
+    text: str
+    asker: str | None
+    anchor: str
+    answer_html: str
+    line: int
+
+    @property
+    def is_open(self) -> bool:
+        return not self.answer_html.strip()
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str  # a key of structure.SECTION_KINDS
+    title: str  # the heading as written
+    anchor: str
+    html: str
+    headings: tuple[Heading, ...] = ()
+    contributors: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    questions: tuple[Question, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class EpisodeLink:
+    """A link from one episode to another episode's file, checked once all are loaded."""
+
+    target: int
+    line: int
+    column: int
+    width: int
+    href: str
+
+
+@dataclass(frozen=True)
+class Episode:
+    number: int
+    date: dt.date
+    hosts: tuple[str, ...]
+    title: str
+    source: str  # path relative to the site root, for diagnostics
+    summary: str = ""
+    time: str = ""
+    topics: tuple[str, ...] = ()
+    contributors: tuple[str, ...] = ()
+    draft: bool = False
+    intro_html: str = ""
+    sections: tuple[Section, ...] = ()
+    links: tuple[EpisodeLink, ...] = ()
+    text: str = field(default="", repr=False)  # plain text, for reading time and search
+
+    @property
+    def all_topics(self) -> tuple[str, ...]:
+        """Episode topics, then section topics, first spelling kept, in order."""
+        return _unique((*self.topics, *(t for s in self.sections for t in s.topics)))
+
+    @property
+    def all_contributors(self) -> tuple[str, ...]:
+        return _unique((*self.contributors, *(c for s in self.sections for c in s.contributors)))
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    slug: str
+    episodes: tuple[int, ...]  # episodes tagged at episode level or in a section
+    sections: tuple[tuple[int, str], ...]  # (episode number, section kind)
+
+
+@dataclass(frozen=True)
+class Contributor:
+    name: str
+    slug: str
+    hosted: tuple[int, ...]
+    contributed: tuple[tuple[int, str | None], ...]  # (episode, section kind or None)
+    asked: tuple[tuple[int, str], ...]  # (episode, question anchor)
+
+
+@dataclass(frozen=True)
+class Site:
+    """All published episodes, newest first, with the indexes derived from them."""
+
+    episodes: tuple[Episode, ...]
+    topics: tuple[Topic, ...]
+    contributors: tuple[Contributor, ...]
+    by_number: Mapping[int, Episode] = field(default_factory=dict, compare=False)
+
+
+def identity(name: str) -> str:
+    """Names that differ only in case or width are one: the key we compare by."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+def _unique(names: tuple[str, ...]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        key = identity(name)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return tuple(out)

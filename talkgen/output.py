@@ -1,0 +1,83 @@
+"""The only writer: pages and static files go to a staging folder that replaces the output
+folder in one step, so a failed or interrupted build leaves the published site whole."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .render import Page
+
+
+def unsafe_output(out: Path, root: Path) -> str | None:
+    """Why `out` must not be replaced wholesale (it holds the user's work), or None."""
+    out, root = out.resolve(), root.resolve()
+    protected = {root: "the site root", root / "episodes": "the episodes folder",
+                 root / "templates": "the templates folder", root / "static": "the static folder",
+                 Path.home().resolve(): "your home folder", Path(out.anchor): "the file system root"}
+    if out in protected:
+        return f"the output folder is {protected[out]}"
+    if out in root.parents:
+        return "the output folder contains the site"
+    return None
+
+
+def write_site(out: Path, pages: Iterable[Page], static_dirs: Iterable[Path],
+               generated: Mapping[str, str]) -> int:
+    """Write everything into a fresh staging folder, then swap it in; returns files written."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    try:
+        count = _copy_static(static_dirs, staging / "static")
+        for name, text in generated.items():
+            _write(staging / name, text)
+            count += 1
+        for page in pages:
+            _write(staging / page.path, page.html)
+            count += 1
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+
+
+def _copy_static(dirs: Iterable[Path], target: Path) -> int:
+    """Copy each folder in turn; a later folder's file replaces an earlier one's."""
+    copied: set[Path] = set()
+    for folder in dirs:
+        for source in sorted(folder.rglob("*")):
+            if source.is_file() and not source.name.startswith("."):
+                dest = target / source.relative_to(folder)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, dest)
+                copied.add(dest)
+    return len(copied)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging`; the old folder is removed only once the new one is in place."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if old.exists():
+        shutil.rmtree(old)
+    out.rename(old)
+    try:
+        staging.rename(out)
+    except BaseException:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

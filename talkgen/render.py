@@ -1,0 +1,182 @@
+"""Jinja environment and view contexts: the Site → a list of Page(path, html).
+
+Templates receive views already computed here; they never query the whole site.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .config import SiteConfig
+from .model import Episode, Question, Section, Site, Topic, identity
+from .site import related
+from .theme import template_dirs
+from .urls import Urls, episode_path
+
+SECTION_LABELS = {"free_talk": "Free Talk"}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output path relative to the site folder, e.g. "episodes/002/index.html"
+    html: str
+
+
+def environment(root: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(root)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+class Renderer:
+    """Renders every page of a site; lookups are built once, so no page is quadratic."""
+
+    def __init__(self, site: Site, config: SiteConfig) -> None:
+        self.site, self.config = site, config
+        self.urls = Urls(config.base_path, config.base_url)
+        self.env = environment(config.root)
+        self.topics = {identity(t.name): t for t in site.topics}
+        self.people = {identity(c.name): c for c in site.contributors}
+        self.position = {e.number: i for i, e in enumerate(site.episodes)}  # newest first
+        self.env.globals.update(site=self._site_view(), urls=self.urls)
+
+    def pages(self) -> Iterator[Page]:
+        yield self.page("index.html", "index.html", self.home())
+        for episode in self.site.episodes:
+            yield self.page(episode_path(episode.number) + "index.html", "episode.html",
+                            self.episode(episode))
+        yield self.page("topics/index.html", "topics.html", {"topics": [
+            self.topic_link(t.name) | {"count": len(t.episodes)} for t in self.site.topics]})
+        for topic in self.site.topics:
+            yield self.page(f"topics/{topic.slug}/index.html", "topic.html", self.topic(topic))
+        yield self.page("contributors/index.html", "contributors.html", {"people": [
+            self.person_link(c.name) | {"hosted": len(c.hosted), "contributed": len(c.contributed),
+                                        "asked": len(c.asked)} for c in self.site.contributors]})
+        for person in self.site.contributors:
+            yield self.page(f"contributors/{person.slug}/index.html", "contributor.html",
+                            self.person(person))
+        yield self.page("questions/index.html", "questions.html", self.questions())
+        yield self.page("404.html", "404.html", {})
+
+    def page(self, path: str, template: str, context: dict[str, Any]) -> Page:
+        html = self.env.get_template(template).render(context, page_path=path)
+        return Page(path, html)
+
+    # -- views ---------------------------------------------------------------
+
+    def _site_view(self) -> dict[str, Any]:
+        c = self.config
+        return {"title": c.title, "description": c.description, "language": c.language,
+                "episode_count": len(self.site.episodes)}
+
+    def topic_link(self, name: str) -> dict[str, str]:
+        topic = self.topics[identity(name)]
+        return {"name": topic.name, "url": self.urls.topic(topic.slug)}
+
+    def person_link(self, name: str) -> dict[str, str]:
+        person = self.people.get(identity(name))
+        url = self.urls.contributor(person.slug) if person else ""
+        return {"name": person.name if person else name, "url": url}
+
+    def episode_card(self, e: Episode) -> dict[str, Any]:
+        return {
+            "number": f"{e.number:03d}",
+            "url": self.urls.episode(e.number),
+            "title": e.title,
+            "date": e.date.isoformat(),
+            "hosts": [self.person_link(h) for h in e.hosts],
+            "topics": [self.topic_link(t) for t in e.all_topics],
+            "summary": e.summary,
+            "draft": e.draft,
+        }
+
+    def home(self) -> dict[str, Any]:
+        years = [{"year": year, "episodes": [self.episode_card(e) for e in group]}
+                 for year, group in groupby(self.site.episodes, key=lambda e: e.date.year)]
+        return {"years": years}
+
+    def episode(self, e: Episode) -> dict[str, Any]:
+        position, episodes = self.position[e.number], self.site.episodes
+        newer = episodes[position - 1] if position > 0 else None
+        older = episodes[position + 1] if position + 1 < len(episodes) else None
+        return {
+            "episode": self.episode_card(e) | {"time": e.time},
+            "contributors": [self.person_link(n) for n in e.all_contributors],
+            "intro_html": Markup(e.intro_html),
+            "sections": [self.section(s) for s in e.sections],
+            "previous": self.episode_card(older) if older else None,
+            "next": self.episode_card(newer) if newer else None,
+            "related": [self.episode_card(r) for r in related(self.site, e, self.topics)],
+        }
+
+    def section(self, s: Section) -> dict[str, Any]:
+        return {
+            "kind": s.kind,
+            "title": s.title,
+            "anchor": s.anchor,
+            "html": Markup(s.html),
+            "headings": s.headings,
+            "contributors": [self.person_link(n) for n in s.contributors],
+            "topics": [self.topic_link(t) for t in s.topics],
+        }
+
+    def topic(self, topic: Topic) -> dict[str, Any]:
+        sections: dict[int, list[str]] = defaultdict(list)
+        for number, kind in topic.sections:
+            sections[number].append(kind)
+        episodes = []
+        for number in topic.episodes:
+            e = self.site.by_number[number]
+            links = [{"title": s.title, "url": self.urls.episode(number, s.anchor)}
+                     for s in e.sections if s.kind in sections[number]]
+            episodes.append(self.episode_card(e) | {"sections": links})
+        return {"topic": {"name": topic.name}, "episodes": episodes}
+
+    def person(self, person: Any) -> dict[str, Any]:
+        def section_ref(number: int, kind: str | None) -> dict[str, Any]:
+            e = self.site.by_number[number]
+            section = next((s for s in e.sections if s.kind == kind), None)
+            return {"episode": self.episode_card(e),
+                    "section": section.title if section else None,
+                    "url": self.urls.episode(number, section.anchor if section else "")}
+
+        asked = [self.question(self.site.by_number[n], anchor) for n, anchor in person.asked]
+        return {
+            "person": {"name": person.name},
+            "hosted": [self.episode_card(self.site.by_number[n]) for n in person.hosted],
+            "contributed": [section_ref(n, kind) for n, kind in person.contributed],
+            "asked": [q for q in asked if q],
+        }
+
+    def question(self, e: Episode, anchor: str) -> dict[str, Any] | None:
+        q = next((q for q in e.questions if q.anchor == anchor), None)
+        return self.question_view(e, q) if q else None
+
+    def question_view(self, e: Episode, q: Question) -> dict[str, Any]:
+        return {"label": q.label, "text": q.text, "open": q.is_open,
+                "asker": self.person_link(q.asker) if q.asker else None,
+                "url": self.urls.episode(e.number, q.anchor),
+                "episode": self.episode_card(e)}
+
+    def questions(self) -> dict[str, Any]:
+        views = [self.question_view(e, q) for e in self.site.episodes for q in e.questions]
+        return {"open": [v for v in views if v["open"]],
+                "answered": [v for v in views if not v["open"]]}
+
+
+def render_site(site: Site, config: SiteConfig) -> list[Page]:
+    return list(Renderer(site, config).pages())

@@ -1,0 +1,136 @@
+"""All episodes → the Site: indexes of topics and people, slugs, site-wide checks. No I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from .diagnostics import Diagnostic, diagnostic
+from .model import Contributor, Episode, Site, Topic, identity
+
+MAX_SLUG = 80
+RELATED = 5
+
+
+def slugify(name: str) -> str:
+    """A readable, safe path segment: `State of GPT` → `state-of-gpt`, `位置编码` stays."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    slug = re.sub(r"[^\w]+", "-", text).strip("-_")
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    if not slug:
+        return f"x-{digest}"
+    if len(slug) > MAX_SLUG:
+        return f"{slug[:MAX_SLUG].rstrip('-_')}-{digest}"
+    return slug
+
+
+def assign_slugs(names: Iterable[str]) -> dict[str, str]:
+    """identity → slug, unique; collisions get -2, -3 … in sorted order, so it is stable."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in sorted({identity(n) for n in names}):
+        base = slugify(key)
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs[key] = slug
+    return slugs
+
+
+def check_site(episodes: Sequence[Episode]) -> list[Diagnostic]:
+    """Rules that need every episode: duplicate numbers and links to missing episodes."""
+    out: list[Diagnostic] = []
+    first: dict[int, Episode] = {}
+    for episode in sorted(episodes, key=lambda e: e.source):
+        if episode.number in first:
+            other = first[episode.number].source
+            out.append(diagnostic("E019", f"episode number {episode.number} is also used by "
+                                  f"{other}", episode.source, 1, 1,
+                                  hint="give each episode its own number and file name"))
+        else:
+            first[episode.number] = episode
+    for episode in episodes:
+        for link in episode.links:
+            if link.target not in first:
+                out.append(diagnostic("E027", f'link to "{link.href}", but there is no episode '
+                                      f"{link.target}", episode.source, link.line, link.column,
+                                      hint="check the episode number in the link"))
+    return out
+
+
+def build_site(episodes: Iterable[Episode], drafts: bool = False) -> Site:
+    """Published episodes (newest first) and the indexes derived from them."""
+    published = sorted((e for e in episodes if drafts or not e.draft),
+                       key=lambda e: e.number, reverse=True)
+    oldest_first = list(reversed(published))
+    return Site(
+        episodes=tuple(published),
+        topics=_topics(oldest_first),
+        contributors=_contributors(oldest_first),
+        by_number={e.number: e for e in published},
+    )
+
+
+def _topics(episodes: Sequence[Episode]) -> tuple[Topic, ...]:
+    names: dict[str, str] = {}
+    tagged: dict[str, list[int]] = defaultdict(list)
+    in_sections: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for e in episodes:
+        for name in e.all_topics:
+            names.setdefault(identity(name), name)
+            tagged[identity(name)].append(e.number)
+        for s in e.sections:
+            for name in s.topics:
+                in_sections[identity(name)].append((e.number, s.kind))
+    slugs = assign_slugs(names)
+    topics = [Topic(names[k], slugs[k], tuple(reversed(tagged[k])), tuple(in_sections[k]))
+              for k in names]
+    return tuple(sorted(topics, key=lambda t: (-len(t.episodes), identity(t.name))))
+
+
+def _contributors(episodes: Sequence[Episode]) -> tuple[Contributor, ...]:
+    names: dict[str, str] = {}
+    hosted: dict[str, list[int]] = defaultdict(list)
+    contributed: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+    asked: dict[str, list[tuple[int, str]]] = defaultdict(list)
+
+    def person(name: str) -> str:
+        key = identity(name)
+        names.setdefault(key, name)
+        return key
+
+    for e in episodes:
+        for name in e.hosts:
+            hosted[person(name)].append(e.number)
+        for name in e.contributors:
+            contributed[person(name)].append((e.number, None))
+        for s in e.sections:
+            for name in s.contributors:
+                contributed[person(name)].append((e.number, s.kind))
+        for q in e.questions:
+            if q.asker:
+                asked[person(q.asker)].append((e.number, q.anchor))
+    slugs = assign_slugs(names)
+    people = [Contributor(names[k], slugs[k], tuple(reversed(hosted[k])),
+                          tuple(reversed(contributed[k])), tuple(reversed(asked[k])))
+              for k in names]
+    return tuple(sorted(people, key=lambda c: (-_weight(c), identity(c.name))))
+
+
+def _weight(c: Contributor) -> int:
+    return len(c.hosted) + len(c.contributed) + len(c.asked)
+
+
+def related(site: Site, episode: Episode, topic_index: dict[str, Topic]) -> list[Episode]:
+    """Episodes sharing the most topics; ties go to the nearer, then the newer episode."""
+    shared: Counter[int] = Counter()
+    for name in episode.all_topics:
+        topic = topic_index.get(identity(name))
+        if topic:
+            shared.update(n for n in topic.episodes if n != episode.number)
+    ranked = sorted(shared, key=lambda n: (-shared[n], abs(n - episode.number), -n))
+    return [site.by_number[n] for n in ranked[:RELATED] if n in site.by_number]

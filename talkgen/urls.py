@@ -1,0 +1,41 @@
+"""Every internal URL of a site, from one place, honouring the path part of base_url."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+
+@dataclass(frozen=True)
+class Urls:
+    base_path: str = "/"  # "/" or "/sub/path/"
+    base_url: str = ""  # absolute, for feeds and the sitemap; may be empty
+
+    def url(self, path: str) -> str:
+        """Site-relative output path ("topics/x/") → URL path, percent-encoded."""
+        return self.base_path + quote(path.lstrip("/"), safe="/#:")
+
+    def absolute(self, path: str) -> str:
+        origin = self.base_url.rstrip("/")
+        if origin.endswith(self.base_path.rstrip("/")):
+            origin = origin[: len(origin) - len(self.base_path.rstrip("/"))]
+        return origin + self.url(path)
+
+    def home(self) -> str:
+        return self.url("")
+
+    def episode(self, number: int, fragment: str = "") -> str:
+        return self.url(episode_path(number)) + (f"#{quote(fragment, safe='')}" if fragment else "")
+
+    def topic(self, slug: str) -> str:
+        return self.url(f"topics/{slug}/")
+
+    def contributor(self, slug: str) -> str:
+        return self.url(f"contributors/{slug}/")
+
+    def static(self, name: str) -> str:
+        return self.url(f"static/{name}")
+
+
+def episode_path(number: int) -> str:
+    return f"episodes/{number:03d}/"
