@@ -20,6 +20,7 @@ from .model import EpisodeLink, Heading, Question
 from .structure import SectionKind, SectionTable, parse_question
 from .urls import Urls
 
+_UNSAFE_HREF = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):[^)\s>]*)", re.I)
 _EPISODE_HREF = re.compile(r"^(?:\./|\.\./episodes/|episodes/)?0*(\d{1,6})\.md(?:#(.*))?$")
 
 
@@ -145,6 +146,7 @@ def _check_links(ctx: Context, tokens: list[Token]) -> list[EpisodeLink]:
     for block in tokens:
         if block.type != "inline" or not block.children:
             continue
+        _warn_unsafe(ctx, block)
         cursor = (ctx.line_of(block), 0)
         children = block.children
         for i, child in enumerate(children):
@@ -166,6 +168,15 @@ def _check_links(ctx: Context, tokens: list[Token]) -> list[EpisodeLink]:
                 links.append(EpisodeLink(target, line, col + 3, len(unquote(href)), href))
                 child.attrSet("href", ctx.urls.episode(target, fragment))
     return links
+
+
+def _warn_unsafe(ctx: Context, block: Token) -> None:
+    """markdown-it already refuses these targets (they render as text); say so, and where."""
+    for match in _UNSAFE_HREF.finditer(block.content):
+        line, col, _ = _locate(ctx, block, match.group(1), (ctx.line_of(block), 0))
+        ctx.report("W033", f'link target "{match.group(1)[:60]}" is not allowed and is shown '
+                   "as text", line, col + 1, hint="link to an http(s) address instead",
+                   width=len(match.group(1)))
 
 
 def _link_label(children: list[Token], start: int) -> str:

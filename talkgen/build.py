@@ -5,6 +5,7 @@ Gather, then write: every file is loaded and checked before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,10 +96,8 @@ def build(config: SiteConfig, *, strict: bool = False) -> BuildResult:
 def _template_diagnostic(err: jinja2.TemplateError, root: Path) -> Diagnostic:
     """A template mistake is reported like a content one: file, line, message."""
     name = getattr(err, "filename", None) or getattr(err, "name", None) or "templates"
-    try:
+    with contextlib.suppress(ValueError):  # a theme template stays an absolute path
         name = Path(name).resolve().relative_to(root).as_posix()
-    except ValueError:
-        pass
     line = getattr(err, "lineno", 0) or 0
     source = None
     path = Path(name) if Path(name).is_absolute() else root / name

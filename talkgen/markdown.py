@@ -68,7 +68,8 @@ def _heading_close(self: RendererHTML, tokens: Sequence[Token], idx: int, option
 
 
 def render(md: MarkdownIt, tokens: Sequence[Token]) -> str:
-    return md.renderer.render(list(tokens), md.options, {})
+    html: str = md.renderer.render(list(tokens), md.options, {})
+    return html
 
 
 def inline_text(token: Token) -> str:
@@ -86,6 +87,6 @@ def inline_text(token: Token) -> str:
 
 def pygments_css() -> str:
     """Light and dark highlighting styles, switched by prefers-color-scheme."""
-    light = HtmlFormatter(style=PYGMENTS_LIGHT).get_style_defs(".highlight")
-    dark = HtmlFormatter(style=PYGMENTS_DARK).get_style_defs(".highlight")
+    light = HtmlFormatter(style=PYGMENTS_LIGHT).get_style_defs(".highlight")  # type: ignore[no-untyped-call]
+    dark = HtmlFormatter(style=PYGMENTS_DARK).get_style_defs(".highlight")  # type: ignore[no-untyped-call]
     return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"

@@ -11,7 +11,6 @@ from .loader import EPISODE_NAME, episode_files
 from .structure import SectionTable
 
 
-
 @dataclass(frozen=True)
 class Scaffolded:
     path: Path | None

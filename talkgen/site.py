@@ -7,11 +7,13 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 from .diagnostics import Diagnostic, diagnostic
 from .model import Contributor, Episode, Site, Topic, identity
 
 MAX_SLUG = 80
+T = TypeVar("T", bound=int | tuple[int, Any])
 RELATED = 5
 
 
@@ -115,10 +117,19 @@ def _contributors(episodes: Sequence[Episode]) -> tuple[Contributor, ...]:
             if q.asker:
                 asked[person(q.asker)].append((e.number, q.anchor))
     slugs = assign_slugs(names)
-    people = [Contributor(names[k], slugs[k], tuple(reversed(hosted[k])),
-                          tuple(reversed(contributed[k])), tuple(reversed(asked[k])))
+    people = [Contributor(names[k], slugs[k], _newest_first(hosted[k]),
+                          _newest_first(contributed[k]), _newest_first(asked[k]))
               for k in names]
     return tuple(sorted(people, key=lambda c: (-_weight(c), identity(c.name))))
+
+
+def _newest_first(items: list[T]) -> tuple[T, ...]:
+    """Newest episode first, keeping the order within an episode (sorted() is stable)."""
+    return tuple(sorted(items, key=_episode_number, reverse=True))
+
+
+def _episode_number(item: int | tuple[int, Any]) -> int:
+    return item if isinstance(item, int) else item[0]
 
 
 def _weight(c: Contributor) -> int:

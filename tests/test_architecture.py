@@ -1,0 +1,58 @@
+"""Layers only look down: a module may import from its own layer or lower ones (STYLE.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "talkgen"
+
+LAYERS = {
+    "__init__": 0, "diagnostics": 0, "model": 0,
+    "structure": 1, "urls": 1, "frontmatter": 1, "schema": 1, "config": 1, "markdown": 1,
+    "theme": 1,
+    "body": 2, "loader": 2, "site": 2,
+    "render": 3, "output": 3,
+    "build": 4, "scaffold": 4,
+    "cli": 5, "__main__": 5,
+}
+
+
+def imports_of(module: Path) -> set[str]:
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:  # `from . import x`: a module, or a name from __init__
+                found.update(a.name if (PACKAGE / f"{a.name}.py").exists() else "__init__"
+                             for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("talkgen"):
+            parts = (node.module or "").split(".")
+            found.add(parts[1] if len(parts) > 1 else "__init__")
+    return found
+
+
+def test_every_module_has_a_layer() -> None:
+    modules = {p.stem for p in PACKAGE.glob("*.py")}
+    assert modules == set(LAYERS), "add new modules to LAYERS (and to the README picture)"
+
+
+def test_no_module_imports_from_a_higher_layer() -> None:
+    upward = []
+    for module in sorted(PACKAGE.glob("*.py")):
+        for target in imports_of(module):
+            if LAYERS[target] > LAYERS[module.stem]:
+                upward.append(f"{module.stem} (layer {LAYERS[module.stem]}) imports {target} "
+                              f"(layer {LAYERS[target]})")
+    assert upward == []
+
+
+def test_only_the_cli_prints() -> None:
+    for module in sorted(PACKAGE.glob("*.py")):
+        if module.stem in ("cli", "__main__"):
+            continue
+        calls = [n for n in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+                 if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "print"]
+        assert calls == [], f"{module.name} prints; return diagnostics instead"

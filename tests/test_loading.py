@@ -1,0 +1,112 @@
+"""Loading one episode: front matter, sections from the token stream, questions, links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from talkgen.config import SiteConfig
+from talkgen.loader import Loaded, parse_episode
+from talkgen.structure import SectionTable, parse_question
+from talkgen.urls import Urls
+
+CONFIG = SiteConfig(root=Path("/site"))
+
+
+def load(text: str, name: str = "002.md", urls: Urls | None = None) -> Loaded:
+    urls = urls or Urls()
+    return parse_episode(text.encode("utf-8"), f"episodes/{name}", name, CONFIG, urls)
+
+
+HEAD = "---\nnumber: 2\ndate: 2023-06-24\nhost: 羡鱼\n---\n"
+BODY = "## 本周新闻\n\n新闻。\n\n## 本周推荐\n\n推荐。\n\n## Free Talk\n\n讨论。\n"
+
+
+def test_front_matter_becomes_episode_fields() -> None:
+    text = ("---\nnumber: 2\ndate: 2023-06-24\nhost: [羡鱼, yuhan]\ntime: 22:00\n"
+            "topics: [RLHF, 位置编码]\n---\n" + BODY)
+    episode = load(text).episode
+    assert episode is not None
+    assert episode.number == 2 and episode.date == dt.date(2023, 6, 24)
+    assert episode.hosts == ("羡鱼", "yuhan")
+    assert episode.time == "22:00"  # YAML 1.1 reads 22:00 as 1320; we give it back
+    assert episode.title == "OpenLLM Talk 002"
+    assert episode.topics == ("RLHF", "位置编码")
+
+
+def test_sections_are_cut_at_level_two_headings_only() -> None:
+    body = BODY.replace("新闻。", "```\n## not a heading\n```\n\n- ## nor this in a list")
+    loaded = load(HEAD + body)
+    assert loaded.diagnostics == []
+    assert loaded.episode is not None
+    kinds = [s.kind for s in loaded.episode.sections]
+    assert kinds == ["news", "recommendations", "free_talk"]
+    assert "## not a heading" in loaded.episode.sections[0].html
+
+
+def test_titles_match_case_and_width_insensitively() -> None:
+    body = BODY.replace("## 本周新闻", "## ＮＥＷＳ").replace("## Free Talk", "## free talk")
+    loaded = load(HEAD + body)
+    assert loaded.episode is not None
+    assert [s.title for s in loaded.episode.sections] == ["ＮＥＷＳ", "本周推荐", "free talk"]
+
+
+def test_site_can_rename_sections() -> None:
+    table = SectionTable().with_overrides({"news": {"title": "新闻", "aliases": ["Headlines"]}})
+    assert table.match("新闻").key == "news"  # type: ignore[union-attr]
+    assert table.match("本周新闻").key == "news"  # type: ignore[union-attr]
+    assert table.match("headlines").key == "news"  # type: ignore[union-attr]
+
+
+def test_free_talk_questions_and_open_questions() -> None:
+    body = BODY.replace("讨论。", "### Q1：有 LoRA 风格的案例吗？ --初七\n\n不同风格。\n\n"
+                        "#### 细节\n\n更多。\n\n### Q2: 是用 logit_bias 吗？\n\n### 聊天区\n\n闲聊。")
+    episode = load(HEAD + body).episode
+    assert episode is not None
+    q1, q2 = episode.questions
+    assert (q1.label, q1.text, q1.asker, q1.is_open) == ("Q1", "有 LoRA 风格的案例吗？", "初七", False)
+    assert "更多" in q1.answer_html and "闲聊" not in q1.answer_html
+    assert (q2.label, q2.asker, q2.is_open) == ("Q2", None, True)
+    assert q1.anchor and q1.line == 16
+
+
+def test_question_heading_forms() -> None:
+    assert parse_question("Q：为什么？——小明") == parse_question("Q: 为什么？ --小明")
+    assert parse_question("Q12：A--B 测试 --yuhan").asker == "yuhan"  # type: ignore[union-attr]
+    assert parse_question("Quantization") is None
+    assert parse_question("聊天区") is None
+
+
+def test_links_to_episode_files_are_rewritten_under_the_base_path() -> None:
+    body = BODY.replace("新闻。", "见[上期](001.md)与[经典](001.md#本周经典)。")
+    episode = load(HEAD + body, urls=Urls("/talk/")).episode
+    assert episode is not None
+    html = episode.sections[0].html
+    assert 'href="/talk/episodes/001/"' in html
+    assert 'href="/talk/episodes/001/#%E6%9C%AC%E5%91%A8%E7%BB%8F%E5%85%B8"' in html
+    assert [(link.target, link.line) for link in episode.links] == [(1, 8), (1, 8)]
+
+
+def test_raw_html_is_escaped_unless_allowed() -> None:
+    body = BODY.replace("新闻。", "<script>alert(1)</script> <b>粗</b>")
+    episode = load(HEAD + body).episode
+    assert episode is not None
+    assert "<script>" not in episode.sections[0].html
+    assert "&lt;script&gt;" in episode.sections[0].html
+    allowed = SiteConfig(root=Path("/site"), allow_html=True)
+    loaded = parse_episode((HEAD + body).encode(), "episodes/002.md", "002.md", allowed, Urls())
+    assert loaded.episode is not None and "<b>粗</b>" in loaded.episode.sections[0].html
+
+
+def test_code_blocks_are_highlighted_by_class() -> None:
+    body = BODY.replace("新闻。", "```python\ndef f():\n    return 1\n```")
+    episode = load(HEAD + body).episode
+    assert episode is not None
+    assert '<pre class="highlight"><code class="language-python"><span class="k">def' in \
+        episode.sections[0].html
+
+
+def test_windows_line_endings_and_bom_keep_positions() -> None:
+    text = "\ufeff" + (HEAD + "# 标题\n\n" + BODY).replace("\n", "\r\n")
+    loaded = load(text)
+    assert [(d.code, d.location.line) for d in loaded.diagnostics] == [("W028", 6)]
