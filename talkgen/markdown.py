@@ -20,7 +20,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 _FORMATTER = HtmlFormatter(nowrap=True)
-PYGMENTS_LIGHT = "friendly"
+PYGMENTS_LIGHT = "default"  # passes WCAG AA contrast, unlike "friendly"
 PYGMENTS_DARK = "monokai"
 
 
@@ -48,7 +48,8 @@ def parser(allow_html: bool = False) -> MarkdownIt:
     """The parser for a site; cached because building one is not free."""
     md = MarkdownIt(
         "commonmark",
-        {"html": allow_html, "linkify": True, "typographer": False, "highlight": _highlight},
+        {"html": allow_html, "linkify": True, "typographer": False, "xhtmlOut": False,
+         "highlight": _highlight},
     )
     md.enable(["table", "strikethrough", "linkify"])
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
@@ -63,7 +64,8 @@ def _heading_close(self: RendererHTML, tokens: Sequence[Token], idx: int, option
     link = ""
     if anchor:
         href = html.escape(f"#{anchor}", quote=True)
-        link = f'<a class="anchor" href="{href}" aria-label="本节链接">#</a>'
+        label = html.escape(f"链接到“{inline_text(tokens[idx - 1])}”", quote=True)
+        link = f'<a class="anchor" href="{href}" aria-label="{label}">#</a>'
     return f"{link}</{tokens[idx].tag}>\n"
 
 
