@@ -36,7 +36,11 @@ def episode_files(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() != ".md" or not path.is_file():
             continue
-        if EPISODE_NAME.match(path.name):
+        if path.is_symlink() and config.root.resolve() not in path.resolve().parents:
+            skipped.append(diagnostic(
+                "W034", f'skipped "{_relative(path, config.root)}": it links outside the site',
+                _relative(path, config.root), hint="copy the file into episodes/ instead"))
+        elif EPISODE_NAME.match(path.name):
             files.append(path)
         elif path.name.lower() != "readme.md":
             skipped.append(diagnostic(

@@ -29,9 +29,8 @@ def write_site(out: Path, pages: Iterable[Page], static_dirs: Iterable[Path],
     """Write everything into a fresh staging folder, then swap it in; returns files written."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
     staging.mkdir()
     try:
         count = _copy_static(static_dirs, staging / "static")
@@ -46,6 +45,31 @@ def write_site(out: Path, pages: Iterable[Page], static_dirs: Iterable[Path],
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
+
+
+def recover(out: Path) -> None:
+    """Undo what an interrupted build (kill -9) left: put the old site back, drop staging."""
+    leftovers = [p for p in sorted(out.parent.glob(f".{out.name}.*-*")) if not _running(p)]
+    old = [p for p in leftovers if p.name.startswith(f".{out.name}.old-")]
+    if old and not out.exists():
+        old[-1].rename(out)
+    for path in leftovers:
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(leftover: Path) -> bool:
+    """Whether the build that named this folder (…-PID) is still alive."""
+    pid = leftover.name.rsplit("-", 1)[-1]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _write(path: Path, text: str) -> None:
