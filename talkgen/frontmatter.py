@@ -110,8 +110,9 @@ def parse(
     aliases = _aliases(yaml_text, first_line, file, lines)
     if aliases:
         return None, aliases
-    if node is None:
-        node = MappingNode(_MAP_TAG, [])
+    if node is None:  # an empty block: a mapping with no keys, at the first YAML line
+        start = yaml.error.Mark("front matter", 0, -1, 0, None, None)  # the opening ---
+        node = MappingNode(_MAP_TAG, [], start_mark=start, end_mark=start)
     reader = _Reader(first_line, file, lines)
     value = reader.value(node, ())
     if reader.diagnostics:
