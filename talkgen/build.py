@@ -19,7 +19,7 @@ from .markdown import pygments_css
 from .model import Episode, Site
 from .output import unsafe_output, write_site
 from .render import render_site
-from .site import build_site, check_site
+from .site import build_site, check_site, involving
 from .theme import static_dirs
 from .urls import Urls
 
@@ -66,7 +66,9 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> CheckResult:
     problems += check_site(episodes)
     if only is not None:
         wanted = {p.resolve() for p in only}
-        problems = [d for d in problems if (config.root / d.location.file).resolve() in wanted]
+        named = {d.location.file for d in problems} | {e.source for e in episodes}
+        problems = involving(problems, episodes,
+                             {f for f in named if (config.root / f).resolve() in wanted})
     return CheckResult(sort_diagnostics(problems), len(files), episodes)
 
 
@@ -80,7 +82,7 @@ def build(config: SiteConfig, *, strict: bool = False) -> BuildResult:
             "E041", reason, str(config.output), hint="choose another folder with --out"))
     if result.check.failed(strict):
         return result
-    site = build_site(result.check.episodes, drafts=config.drafts)
+    site = build_site(result.check.episodes, drafts=config.drafts, aliases=config.aliases)
     try:
         pages = render_site(site, config)
     except jinja2.TemplateError as err:

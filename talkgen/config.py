@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, diagnostic
 from .frontmatter import parse as parse_yaml
+from .model import identity
 from .schema import Field, FieldChecker
 from .structure import SECTION_KINDS, SectionTable
 
@@ -19,21 +20,37 @@ _SECTION_OVERRIDE = (
     Field("aliases", "names", doc="other headings accepted for it"),
 )
 
+_PERSON = Field("person", "mapping", doc="one person", children=(
+    Field("aliases", "names", doc="other spellings of the name, counted as the same person"),
+    Field("url", "str", doc="profile link shown on the person's page"),
+))
+
 CONFIG_FIELDS: tuple[Field, ...] = (
-    Field("title", "str", doc="site title"),
-    Field("description", "str", doc="one line about the site"),
+    Field("title", "str", doc="site title; default OpenLLM Talk"),
+    Field("description", "str", doc="one line about the site, for search engines and the feed"),
     Field("base_url", "str", doc="where the site is published, e.g. https://x.github.io/talk/"),
-    Field("language", "str", doc="language of the pages, e.g. zh-CN"),
-    Field("output", "str", doc="output folder, default _site"),
+    Field("language", "str", doc="language of the pages, e.g. zh-CN (default) or en"),
+    Field("output", "str", doc="output folder, relative to the site; default _site"),
     Field("markdown", "mapping", doc="Markdown options",
-          children=(Field("allow_html", "bool", doc="render raw HTML in episodes"),)),
+          children=(Field("allow_html", "bool", doc="render raw HTML in episodes; default false"),)),
     Field("sections", "mapping", doc="section titles and aliases, keyed by kind",
           children=tuple(Field(k.key, "mapping", doc=k.title, children=_SECTION_OVERRIDE)
                          for k in SECTION_KINDS)),
     Field("feed", "mapping", doc="Atom feed options",
-          children=(Field("size", "int", doc="number of episodes in feed.xml"),)),
-    Field("search", "bool", doc="build the search index"),
+          children=(Field("size", "int", doc="number of episodes in feed.xml; default 20"),)),
+    Field("search", "bool", doc="build the search index; default true"),
+    Field("people", "mapping", doc="people registry: a name → its aliases and profile link",
+          each=_PERSON),
 )
+
+
+@dataclass(frozen=True)
+class Person:
+    """An entry of the people registry: every alias is counted as `name`."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,7 @@ class SiteConfig:
     sections: SectionTable = field(default_factory=SectionTable)
     feed_size: int = 20
     search: bool = True
+    people: tuple[Person, ...] = ()
     drafts: bool = False
 
     @property
@@ -59,6 +77,11 @@ class SiteConfig:
         """The path part of base_url, always starting and ending with '/'."""
         path = urlsplit(self.base_url).path if self.base_url else "/"
         return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """identity of every registered name and alias → the registered name."""
+        return {identity(n): p.name for p in self.people for n in (p.name, *p.aliases)}
 
     def with_overrides(self, **changes: Any) -> SiteConfig:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -79,11 +102,43 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:
     lines = text.split("\n")
     doc, problems = parse_yaml(text, 1, CONFIG_FILE, lines)
     if doc is None:
-        return defaults, problems
+        return defaults, [_about_config(d) for d in problems]
     checker = FieldChecker(doc, CONFIG_FILE, lines)
     values = checker.check(doc.data, CONFIG_FIELDS)
+    _check_base_url(values, checker)
+    _check_people(values, checker)
     config = _apply(defaults, values)
-    return config, checker.diagnostics
+    return config, [_about_config(d) for d in checker.diagnostics]
+
+
+def _about_config(d: Diagnostic) -> Diagnostic:
+    """The YAML reader and key checker speak of front matter; here the file is talkgen.yaml."""
+    return replace(d, message=d.message.replace("front matter", CONFIG_FILE),
+                   hint=d.hint.replace("the front matter", CONFIG_FILE))
+
+
+def _check_base_url(values: dict[str, Any], checker: FieldChecker) -> None:
+    url = values.get("base_url")
+    if url is None or url == "" or url.startswith("/"):
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        checker.report("E040", f'"base_url" must be an http(s) URL or a path, not "{url}"',
+                       ("base_url",), "write base_url: https://name.github.io/repo/ (or /repo/)")
+        values.pop("base_url")
+
+
+def _check_people(values: dict[str, Any], checker: FieldChecker) -> None:
+    """An alias names one person only; otherwise counting would depend on the order."""
+    owner: dict[str, str] = {}
+    for name, entry in values.get("people", {}).items():
+        for index, alias in enumerate((name, *entry.get("aliases", ()))):
+            key = identity(alias)
+            if key in owner and owner[key] != name:
+                path = ("people", name, "aliases", index - 1) if index else ("people", name)
+                checker.report("E040", f'"{alias}" is listed for both "{owner[key]}" and "{name}"',
+                               path, "give each alias to one person", key=not index)
+            owner.setdefault(key, name)
 
 
 def _apply(config: SiteConfig, v: dict[str, Any]) -> SiteConfig:
@@ -98,4 +153,6 @@ def _apply(config: SiteConfig, v: dict[str, Any]) -> SiteConfig:
         sections=SectionTable().with_overrides(v["sections"]) if "sections" in v else None,
         feed_size=v.get("feed", {}).get("size"),
         search=v.get("search"),
+        people=tuple(Person(name, p.get("aliases", ()), p.get("url", ""))
+                     for name, p in v.get("people", {}).items()) or None,
     )

@@ -51,6 +51,10 @@ class Renderer:
         self.env = environment(config.root)
         self.topics = {identity(t.name): t for t in site.topics}
         self.people = {identity(c.name): c for c in site.contributors}
+        self.people.update({alias: self.people[identity(name)]  # talkgen.yaml `people:`
+                            for alias, name in config.aliases.items()
+                            if identity(name) in self.people})
+        self.profiles = {p.name: p.url for p in config.people if p.url}
         self.position = {e.number: i for i, e in enumerate(site.episodes)}  # newest first
         self.env.globals.update(site=self._site_view(), urls=self.urls)
 
@@ -156,7 +160,7 @@ class Renderer:
 
         asked = [self.question(self.site.by_number[n], anchor) for n, anchor in person.asked]
         return {
-            "person": {"name": person.name},
+            "person": {"name": person.name, "url": self.profiles.get(person.name, "")},
             "hosted": [self.episode_card(self.site.by_number[n]) for n in person.hosted],
             "contributed": [section_ref(n, kind) for n, kind in person.contributed],
             "asked": [q for q in asked if q],

@@ -1,7 +1,7 @@
 """Key tables for front matter and talkgen.yaml, and the one checker that reads them.
 
-The tables are data so that the validator, `talkgen new` and (later) the JSON Schema
-for editors come from a single definition.
+The tables are data so that the validator, `talkgen new` and the JSON Schemas for editors
+(schemas_json.py) come from a single definition.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class Field:
     required: bool = False
     doc: str = ""
     children: tuple[Field, ...] = ()  # for kind "mapping" with fixed keys
+    each: Field | None = None  # for kind "mapping" with free keys (names): every value's field
 
 
 SECTION_META_FIELDS = (
@@ -105,7 +106,22 @@ class FieldChecker:
             return None
         if f.children and isinstance(converted, dict):
             return self.check(converted, f.children, path)
+        if f.each and isinstance(converted, dict):
+            return self.each(converted, f.each, path)
         return converted
+
+    def each(self, data: dict[str, Any], f: Field, path: Path) -> dict[str, Any]:
+        """A mapping keyed by free names (e.g. `people:`): every value is checked against `f`."""
+        clean: dict[str, Any] = {}
+        for key, value in data.items():
+            if _to_name(key) is None:
+                self.report("E016", f'"{".".join(map(str, (*path, key)))}" must be keyed by a '
+                            "non-empty name", (*path, key), "write each name as a key", key=True)
+                continue
+            converted = self.convert(value, f, (*path, key))
+            if converted is not None:
+                clean[key] = converted
+        return clean
 
 
 def _show(value: Any) -> str:

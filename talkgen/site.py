@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from .diagnostics import Diagnostic, diagnostic
@@ -64,15 +64,28 @@ def check_site(episodes: Sequence[Episode]) -> list[Diagnostic]:
     return out
 
 
-def build_site(episodes: Iterable[Episode], drafts: bool = False) -> Site:
-    """Published episodes (newest first) and the indexes derived from them."""
+def involving(diagnostics: Iterable[Diagnostic], episodes: Iterable[Episode],
+              files: set[str]) -> list[Diagnostic]:
+    """Diagnostics about `files`, plus duplicate numbers they share with other files."""
+    by_source = {e.source: e.number for e in episodes}
+    numbers = {by_source[f] for f in files if f in by_source}
+    return [d for d in diagnostics if d.location.file in files
+            or (d.code == "E019" and by_source.get(d.location.file) in numbers)]
+
+
+def build_site(episodes: Iterable[Episode], drafts: bool = False,
+               aliases: Mapping[str, str] | None = None) -> Site:
+    """Published episodes (newest first) and the indexes derived from them.
+
+    `aliases` maps the identity of a name to the name it stands for (talkgen.yaml `people:`).
+    """
     published = sorted((e for e in episodes if drafts or not e.draft),
                        key=lambda e: e.number, reverse=True)
     oldest_first = list(reversed(published))
     return Site(
         episodes=tuple(published),
         topics=_topics(oldest_first),
-        contributors=_contributors(oldest_first),
+        contributors=_contributors(oldest_first, aliases or {}),
         by_number={e.number: e for e in published},
     )
 
@@ -94,15 +107,17 @@ def _topics(episodes: Sequence[Episode]) -> tuple[Topic, ...]:
     return tuple(sorted(topics, key=lambda t: (-len(t.episodes), identity(t.name))))
 
 
-def _contributors(episodes: Sequence[Episode]) -> tuple[Contributor, ...]:
+def _contributors(episodes: Sequence[Episode],
+                  aliases: Mapping[str, str]) -> tuple[Contributor, ...]:
     names: dict[str, str] = {}
     hosted: dict[str, list[int]] = defaultdict(list)
     contributed: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
     asked: dict[str, list[tuple[int, str]]] = defaultdict(list)
 
     def person(name: str) -> str:
-        key = identity(name)
-        names.setdefault(key, name)
+        registered = aliases.get(identity(name))
+        key = identity(registered or name)
+        names.setdefault(key, registered or name)
         return key
 
     for e in episodes:
