@@ -37,7 +37,9 @@ CONFIG_FIELDS: tuple[Field, ...] = (
           children=tuple(Field(k.key, "mapping", doc=k.title, children=_SECTION_OVERRIDE)
                          for k in SECTION_KINDS)),
     Field("feed", "mapping", doc="Atom feed options",
-          children=(Field("size", "int", doc="number of episodes in feed.xml; default 20"),)),
+          children=(Field("size", "int", doc="number of episodes in feed.xml; default 20"),
+                    Field("full_content", "bool",
+                          doc="whole episodes in the feeds; false: summaries only; default true"))),
     Field("search", "bool", doc="build the search index; default true"),
     Field("people", "mapping", doc="people registry: a name → its aliases and profile link",
           each=_PERSON),
@@ -64,6 +66,7 @@ class SiteConfig:
     allow_html: bool = False
     sections: SectionTable = field(default_factory=SectionTable)
     feed_size: int = 20
+    feed_full_content: bool = True
     search: bool = True
     people: tuple[Person, ...] = ()
     drafts: bool = False
@@ -152,6 +155,7 @@ def _apply(config: SiteConfig, v: dict[str, Any]) -> SiteConfig:
         allow_html=v.get("markdown", {}).get("allow_html"),
         sections=SectionTable().with_overrides(v["sections"]) if "sections" in v else None,
         feed_size=v.get("feed", {}).get("size"),
+        feed_full_content=v.get("feed", {}).get("full_content"),
         search=v.get("search"),
         people=tuple(Person(name, p.get("aliases", ()), p.get("url", ""))
                      for name, p in v.get("people", {}).items()) or None,
