@@ -11,7 +11,7 @@ from typing import TextIO
 
 from . import __version__
 from .build import build, check
-from .config import SiteConfig, load_config
+from .config import CONFIG_FILE, SiteConfig, load_config
 from .diagnostics import (
     Diagnostic,
     format_github,
@@ -20,7 +20,9 @@ from .diagnostics import (
     sort_diagnostics,
     summary,
 )
+from .init import LANGUAGES, init_site
 from .scaffold import new_episode
+from .schemas_json import FILES, schema_text
 
 OK, CONTENT_ERROR, USAGE_ERROR = 0, 1, 2
 
@@ -61,6 +63,25 @@ def make_parser() -> argparse.ArgumentParser:
     n.add_argument("--host", help="who hosts the episode")
     n.add_argument("--title", help="episode title")
     n.set_defaults(run=run_new)
+
+    s = commands.add_parser("init", help="start a new site: config, first episode, Pages workflow",
+                            description="Start a new site in DIR: talkgen.yaml, episodes/001.md, "
+                            ".gitignore, a GitHub Pages workflow and editor schemas. Writes "
+                            "nothing if any of those files exists.")
+    s.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                   help="folder of the new site (default: the current folder)")
+    s.add_argument("--title", help="site title (default: from the folder name)")
+    s.add_argument("--language", choices=LANGUAGES, default="zh-CN",
+                   help="language of the pages and the section headings (default: zh-CN)")
+    s.add_argument("--with-theme", action="store_true",
+                   help="copy the built-in templates/ and static/ to customise them")
+    s.set_defaults(run=run_init)
+
+    j = commands.add_parser("schema", help="print a JSON Schema for editors",
+                            description="Print the JSON Schema of an episode's front matter or "
+                            "of talkgen.yaml, generated from the rules `talkgen check` applies.")
+    j.add_argument("which", choices=tuple(FILES), help="episode or config")
+    j.set_defaults(run=run_schema)
     return parser
 
 
@@ -98,7 +119,12 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None
 
 def run_check(args: argparse.Namespace) -> int:
     config, problems = _config(args)
+    missing = [str(p) for p in args.files if not p.is_file()]
+    if missing:
+        return _usage(f"no such file: {', '.join(missing)}")
     only = [p.resolve() for p in args.files] or None
+    if only and config.root / CONFIG_FILE in only:
+        only = None  # a changed talkgen.yaml can change what every episode means
     result = check(config, only)
     diagnostics = sort_diagnostics([*problems, *result.diagnostics])
     if args.format == "json":
@@ -141,6 +167,25 @@ def run_new(args: argparse.Namespace) -> int:
     made = new_episode(config, args.number, args.date, args.host, args.title)
     print(made.message, file=sys.stderr)
     return OK if made.path else CONTENT_ERROR
+
+
+def run_init(args: argparse.Namespace) -> int:
+    made = init_site(args.dir, args.title, args.language, args.with_theme)
+    if not made.ok:
+        print(f"talkgen: error: {_shown(made.root)} already has {', '.join(made.existing)}; "
+              "nothing was written", file=sys.stderr)
+        return CONTENT_ERROR  # like `new` when the episode exists
+    for name in made.written:
+        print(f"created {_shown(made.root / name)}", file=sys.stderr)
+    where = "" if made.root.resolve() == Path.cwd().resolve() else f"cd {_shown(made.root)} && "
+    print(f"next: {where}talkgen check && talkgen build; see docs/deploying.md to publish",
+          file=sys.stderr)
+    return OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema_text(args.which))
+    return OK
 
 
 def _count(n: int, word: str) -> str:

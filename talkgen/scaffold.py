@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .loader import EPISODE_NAME, episode_files
+from .schemas_json import FILES, SITE_SCHEMAS
 from .structure import SectionTable
 
 
@@ -25,8 +26,12 @@ def next_number(config: SiteConfig) -> int:
 
 def episode_text(number: int, date: dt.date, host: str, title: str | None,
                  table: SectionTable) -> str:
-    """Front matter, guidance as YAML comments (so sections stay empty), and every heading."""
-    lines = ["---", f"number: {number}", f"date: {date.isoformat()}", f"host: {_quote(host)}"]
+    """Front matter, guidance as YAML comments (so sections stay empty), and every heading.
+
+    The first YAML line names the schema, so yaml-language-server editors check as you type.
+    """
+    lines = ["---", f"# yaml-language-server: $schema=../{SITE_SCHEMAS}/{FILES['episode']}",
+             f"number: {number}", f"date: {date.isoformat()}", f"host: {_quote(host)}"]
     if title:
         lines.append(f"title: {_quote(title)}")
     lines += [

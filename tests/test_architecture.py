@@ -10,10 +10,10 @@ PACKAGE = Path(__file__).parent.parent / "talkgen"
 LAYERS = {
     "__init__": 0, "diagnostics": 0, "model": 0,
     "structure": 1, "urls": 1, "frontmatter": 1, "schema": 1, "config": 1, "markdown": 1,
-    "theme": 1,
+    "theme": 1, "schemas_json": 1,
     "body": 2, "loader": 2, "site": 2,
     "render": 3, "output": 3,
-    "build": 4, "scaffold": 4,
+    "build": 4, "scaffold": 4, "init": 4,
     "cli": 5, "__main__": 5,
 }
 
