@@ -63,6 +63,28 @@ RULES: tuple[Rule, ...] = (
     Rule("E040", "invalid site configuration", 'talkgen.yaml: "base_url" must be a string'),
     Rule("E041", "output folder is not safe", "output folder is the site root"),
     Rule("E042", "template error", "templates/episode.html:3: unexpected '}'"),
+    # talkgen import (legacy notes → episodes)
+    Rule("W050", "import: the notes give two episode numbers",
+         "the title says 001 but 【编号】 says 000; using 001 from the title"),
+    Rule("W051", "import: content that fits no section is kept as a subsection",
+         '"聊天区：" after the last answer fits no section; kept as subsection "### 聊天区"'),
+    Rule("W052", "import: a heading at section level that is not a section is kept as a subsection",
+         'heading "学术" (level 3) is not a section; kept as a level-3 subsection'),
+    Rule("W053", "import: a required section is missing and was added empty",
+         'the notes have no "本周推荐" section; an empty one was added'),
+    Rule("W054", "import: a 【label】 value was only partly read; the line is kept",
+         '【主持人】 "羡鱼（后续每期由大家自行认领）" was only partly read: host 羡鱼'),
+    Rule("W055", "import: sections were put in the standard order",
+         'section "本周经典" came after "本周实践"; sections were put in the order news → …'),
+    Rule("E050", "import: the episode file already exists", "episodes/001.md already exists"),
+    Rule("E051", "import: no episode number", "no episode number: the title and 【编号】 name none"),
+    Rule("E052", "import: no date", "no date: no 【时间】 line with a date like 2023-06-17"),
+    Rule("E053", "import: no host", "no host: no 【主持人】 line with a name"),
+    Rule("E054", "import: --number disagrees with the notes", "--number 5 but the title says 001"),
+    Rule("E055", "import: the file already has front matter",
+         "the file already starts with front matter"),
+    Rule("E056", "import: the result would not pass check",
+         "the converted episode would not pass check: line 40: E016 …"),
 )
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}

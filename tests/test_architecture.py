@@ -13,7 +13,7 @@ LAYERS = {
     "theme": 1, "schemas_json": 1,
     "body": 2, "loader": 2, "site": 2,
     "render": 3, "output": 3,
-    "build": 4, "scaffold": 4, "init": 4,
+    "build": 4, "scaffold": 4, "init": 4, "legacy": 4, "legacy_labels": 4,
     "cli": 5, "__main__": 5,
 }
 
