@@ -51,6 +51,7 @@ class Block:
     level: int = 0  # headings
     raw: str = ""  # heading source text, without the # markers
     plain: str = ""  # what a reader sees: heading text, or a paragraph's first line
+    closer: str = ""  # a code fence left open at the end of the notes: the line that closes it
 
 
 @dataclass
@@ -210,8 +211,19 @@ def _blocks(lines: list[str]) -> list[Block]:
         elif token.type == "paragraph_open":
             blocks.append(Block(token.type, start, end, stop, plain=_first_line(tokens[i + 1])))
         else:
-            blocks.append(Block(token.type, start, end, stop))
+            blocks.append(Block(token.type, start, end, stop, closer=_closer(token, lines)))
     return blocks
+
+
+def _closer(token: Token, lines: list[str]) -> str:
+    """An unclosed fence would swallow the headings written after it; close it."""
+    assert token.map is not None
+    start, end = token.map
+    fence = token.markup
+    last = lines[end - 1].strip() if end - 1 > start else ""
+    if token.type != "fence" or (last.startswith(fence) and not last.strip(fence[0])):
+        return ""
+    return fence
 
 
 def _first_line(inline: Token) -> str:
@@ -332,7 +344,7 @@ class _Reader:
                     and _ANSWER_MARKER.match(lines[0]):
                 self.pending = lines  # dropped when nothing follows: the question is open
                 return
-        self.emit(lines)
+        self.emit(lines + ([block.closer] if block.closer else []))
         self.answering = self.answering or (self.asked and bool(lines))
 
     def start_leftover(self, title: str, block: Block, labelled: bool) -> None:

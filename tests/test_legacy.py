@@ -363,3 +363,13 @@ def test_every_import_code_is_tested_here() -> None:
 def test_import_has_help(tmp_path: Path) -> None:
     result = run_talkgen("import", "--help", cwd=tmp_path)
     assert result.returncode == 0 and "--root" in result.stdout and "--dry-run" in result.stdout
+
+
+def test_an_unclosed_code_fence_is_closed_before_what_the_importer_adds(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Talk 8\n\n【时间】：2023-08-05\n\n【主持人】：羡鱼\n\n## 本周新闻\n\n"
+                     "```\n# 代码里的注释\n## Free Talk\n", encoding="utf-8")
+    text, codes, _ = imported(notes, tmp_path)
+    assert text.endswith("```\n# 代码里的注释\n## Free Talk\n```\n\n## 本周推荐\n\n## Free Talk\n")
+    assert codes == ["W053", "W053"]
+    assert [c for c in check_codes(tmp_path) if c.startswith("E")] == []
