@@ -14,11 +14,13 @@ import jinja2
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic, sort_diagnostics
+from .feeds import crawler_files
 from .loader import episode_files, read_episode
 from .markdown import pygments_css
 from .model import Episode, Site
 from .output import unsafe_output, write_site
 from .render import render_site
+from .search import search_files
 from .site import build_site, check_site, involving
 from .theme import static_dirs
 from .urls import Urls
@@ -88,7 +90,13 @@ def build(config: SiteConfig, *, strict: bool = False) -> BuildResult:
     except jinja2.TemplateError as err:
         result.check.diagnostics.append(_template_diagnostic(err, config.root))
         return result
-    generated = {"static/pygments.css": pygments_css()}
+    crawl, warnings = crawler_files(site, config, [page.path for page in pages])
+    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
+    if strict and warnings:
+        return result
+    index, warnings = search_files(pages) if config.search else ({}, [])
+    result.check.diagnostics += warnings
+    generated: dict[str, str | bytes] = {"static/pygments.css": pygments_css(), **crawl, **index}
     result.written = write_site(config.output, pages, static_dirs(config.root), generated)
     result.site, result.pages = site, len(pages)
     result.seconds = time.perf_counter() - started

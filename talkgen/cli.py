@@ -187,8 +187,8 @@ def run_init(args: argparse.Namespace) -> int:
     for name in made.written:
         print(f"created {_shown(made.root / name)}", file=sys.stderr)
     where = "" if made.root.resolve() == Path.cwd().resolve() else f"cd {_shown(made.root)} && "
-    print(f"next: {where}talkgen check && talkgen build; see docs/deploying.md to publish",
-          file=sys.stderr)
+    print(f"next: {where}talkgen check && talkgen build; to publish, push it to GitHub and set "
+          "Settings → Pages → Source to GitHub Actions", file=sys.stderr)
     return OK
 
 

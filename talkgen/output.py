@@ -25,7 +25,7 @@ def unsafe_output(out: Path, root: Path) -> str | None:
 
 
 def write_site(out: Path, pages: Iterable[Page], static_dirs: Iterable[Path],
-               generated: Mapping[str, str]) -> int:
+               generated: Mapping[str, str | bytes]) -> int:
     """Write everything into a fresh staging folder, then swap it in; returns files written."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -72,9 +72,9 @@ def _running(leftover: Path) -> bool:
     return True
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode("utf-8"))
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
 
 
 def _copy_static(dirs: Iterable[Path], target: Path) -> int:

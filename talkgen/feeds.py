@@ -1,0 +1,127 @@
+"""What feed readers and crawlers read: Atom feeds, sitemap.xml and robots.txt.
+
+Every date comes from the episodes, never from the clock, so the files are deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from .config import SiteConfig
+from .diagnostics import Diagnostic, diagnostic
+from .model import Episode, Site, identity
+from .urls import Urls, episode_path
+
+EPOCH = dt.date(1970, 1, 1)  # the "updated" date of a feed with no episodes
+NOT_LISTED = {"404.html"}
+
+
+def crawler_files(site: Site, config: SiteConfig,
+                  page_paths: Iterable[str]) -> tuple[dict[str, str], list[Diagnostic]]:
+    """feed.xml, topics/<slug>/feed.xml, sitemap.xml and robots.txt; W061 without a base_url."""
+    urls = Urls(config.base_path, config.base_url)
+    feeds = Feeds(site, config, urls)
+    files = {"feed.xml": feeds.atom("feed.xml", config.title, "", site.episodes)}
+    for topic in site.topics:
+        path = f"topics/{topic.slug}/feed.xml"
+        episodes = [site.by_number[n] for n in topic.episodes if n in site.by_number]
+        files[path] = feeds.atom(path, f"{config.title} · {topic.name}", f"topics/{topic.slug}/",
+                                 episodes)
+    files["sitemap.xml"] = sitemap(site, urls, page_paths)
+    files["robots.txt"] = robots(urls)
+    problems = [] if config.base_url else [diagnostic(
+        "W061", "no base_url: feed.xml and sitemap.xml can only use relative links",
+        "talkgen.yaml", hint="set base_url: https://… in talkgen.yaml, or build with --base-url")]
+    return files, problems
+
+
+class Feeds:
+    """Atom documents; links are absolute when the site has a base_url."""
+
+    def __init__(self, site: Site, config: SiteConfig, urls: Urls) -> None:
+        self.site, self.config, self.urls = site, config, urls
+        self.topics = {identity(t.name): t.name for t in site.topics}  # one spelling per topic
+
+    def link(self, path: str) -> str:
+        return self.urls.absolute(path) if self.config.base_url else self.urls.url(path)
+
+    def atom(self, path: str, title: str, home: str, episodes: Sequence[Episode]) -> str:
+        newest = list(episodes)[: self.config.feed_size]
+        updated = max((e.date for e in newest), default=EPOCH)
+        base = f" xml:base={quoteattr(self.link(''))}" if self.config.base_url else ""
+        head = [
+            '<?xml version="1.0" encoding="utf-8"?>',
+            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(self.config.language)}'
+            f"{base}>",
+            f"  <title>{escape(title)}</title>",
+        ]
+        if self.config.description:
+            head.append(f"  <subtitle>{escape(self.config.description)}</subtitle>")
+        head += [
+            f'  <link rel="self" type="application/atom+xml" href={quoteattr(self.link(path))}/>',
+            f'  <link rel="alternate" type="text/html" href={quoteattr(self.link(home))}/>',
+            f"  <id>{escape(self.link(path))}</id>",
+            f"  <updated>{timestamp(updated)}</updated>",
+            "  <generator>talkgen</generator>",
+        ]
+        return "\n".join([*head, *(self.entry(e) for e in newest), "</feed>", ""])
+
+    def entry(self, e: Episode) -> str:
+        url = self.link(episode_path(e.number))
+        lines = [
+            "  <entry>",
+            f"    <title>{escape(e.title)}</title>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
+            f"    <id>{escape(url)}</id>",
+            f"    <published>{timestamp(e.date)}</published>",
+            f"    <updated>{timestamp(e.date)}</updated>",
+            *(f"    <author><name>{escape(host)}</name></author>" for host in e.hosts),
+            *(f"    <category term={quoteattr(self.topics.get(identity(t), t))}/>"
+              for t in e.all_topics),
+        ]
+        if e.summary:
+            lines.append(f"    <summary>{escape(e.summary)}</summary>")
+        if self.config.feed_full_content:
+            # the entry's own URL as base, so "#anchor" links point into the episode
+            base = f" xml:base={quoteattr(url)}" if self.config.base_url else ""
+            lines.append(f'    <content type="html"{base}>{escape(content_html(e))}</content>')
+        elif not e.summary:
+            lines.append(f"    <summary>{escape(e.title)}</summary>")
+        lines.append("  </entry>")
+        return "\n".join(lines)
+
+
+def content_html(e: Episode) -> str:
+    """The episode as one HTML fragment: intro, then each section under its heading."""
+    parts = [e.intro_html] if e.intro_html else []
+    for s in e.sections:
+        parts.append(f"<h2>{escape(s.title)}</h2>\n{s.html}")
+    return "\n".join(parts)
+
+
+def timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def sitemap(site: Site, urls: Urls, page_paths: Iterable[str]) -> str:
+    """Every page; an episode's lastmod is its date, an index's is its newest episode's."""
+    newest = max((e.date for e in site.episodes), default=None)
+    dates = {episode_path(e.number) + "index.html": e.date for e in site.episodes}
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in sorted(p for p in page_paths if p not in NOT_LISTED):
+        where = path.removesuffix("index.html")
+        loc = urls.absolute(where) if urls.base_url else urls.url(where)
+        lines.append(f"  <url><loc>{escape(loc)}</loc>")
+        lastmod = dates.get(path, newest)
+        if lastmod:
+            lines.append(f"    <lastmod>{lastmod.isoformat()}</lastmod>")
+        lines.append("  </url>")
+    return "\n".join([*lines, "</urlset>", ""])
+
+
+def robots(urls: Urls) -> str:
+    where = urls.absolute("sitemap.xml") if urls.base_url else urls.url("sitemap.xml")
+    return f"User-agent: *\nAllow: /\n\nSitemap: {where}\n"

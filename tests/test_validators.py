@@ -1,0 +1,88 @@
+"""Every page passes the Nu Html Checker, and axe-core finds no serious or critical problems.
+
+The checkers come from the npm registry (`.ci/run` installs them into node_modules/) and run
+with the system's Java and Debian's chromium. Without them these tests are skipped, unless
+TALKGEN_REQUIRE_VALIDATORS is set, as it is in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from .browser import chromium
+from .conftest import FIXTURES, REPO, run_talkgen
+from .static_server import serve
+
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+REQUIRED = bool(os.environ.get("TALKGEN_REQUIRE_VALIDATORS"))
+
+
+def need(path: Path, what: str) -> None:
+    if not path.is_file() or (path == VNU and not shutil.which("java")):
+        message = f"{what} is not installed: run .ci/run, or `npm install vnu-jar axe-core`"
+        if REQUIRED:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The fixture site with its draft, search index and absolute feeds: every kind of page."""
+    root = tmp_path_factory.mktemp("validators") / "site"
+    shutil.copytree(FIXTURES / "site", root)
+    result = run_talkgen("build", "--drafts", "--base-url", "https://example.org/", cwd=root)
+    assert result.returncode == 0, result.stderr
+    yield root / "_site"
+
+
+@pytest.mark.timeout(300)
+def test_every_page_is_valid_html5(site: Path) -> None:
+    need(VNU, "the Nu Html Checker (vnu-jar)")
+    pages = sorted(str(p) for p in site.rglob("*.html"))
+    assert len(pages) >= 12
+    checked = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+                             capture_output=True, text=True, timeout=240)
+    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')["messages"]
+    problems = [f"{m.get('url', '').split('/_site/')[-1]}:{m.get('lastLine')}: {m['message']}"
+                for m in messages if m.get("type") == "error"]
+    assert problems == []
+    assert checked.returncode == 0
+
+
+PAGES = ["", "episodes/001/", "topics/%E4%BD%8D%E7%BD%AE%E7%BC%96%E7%A0%81/", "questions/"]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_problems(site: Path, scheme: str) -> None:
+    need(AXE, "axe-core")
+    found = {}
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page(color_scheme="dark" if scheme == "dark" else "light")
+        for path in PAGES:
+            page.goto(base + path)
+            found[path or "/"] = axe(page)
+        page.fill(".site-search-input", "位置编码")  # the open results panel too
+        page.locator(".site-search-hit").first.wait_for(timeout=15_000)
+        found["search results"] = axe(page)
+    assert {where: v for where, v in found.items() if v} == {}
+
+
+def axe(page: Page) -> list[str]:
+    """Serious and critical violations on the page, as 'rule: target' lines."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+    }""")
+    return list(result)
