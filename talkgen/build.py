@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,13 +15,11 @@ import jinja2
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic, sort_diagnostics
-from .feeds import crawler_files
-from .loader import episode_files, read_episode
+from .loader import Loaded, episode_files, read_episode
 from .markdown import pygments_css
 from .model import Episode, Site
 from .output import unsafe_output, write_site
-from .render import render_site
-from .search import search_files
+from .render import Page, render_site
 from .site import build_site, check_site, involving
 from .theme import static_dirs
 from .urls import Urls
@@ -58,52 +57,95 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> CheckResult:
     """Load and validate every episode (or just `only`, plus site-wide rules that involve them)."""
     files, skipped = episode_files(config)
     urls = Urls(config.base_path, config.base_url)
-    problems = list(skipped)
-    episodes = []
-    for path in files:
-        loaded = read_episode(path, config, urls)
-        problems += loaded.diagnostics
-        if loaded.episode:
-            episodes.append(loaded.episode)
-    problems += check_site(episodes)
+    result = check_loaded([read_episode(path, config, urls) for path in files], skipped)
     if only is not None:
         wanted = {p.resolve() for p in only}
-        named = {d.location.file for d in problems} | {e.source for e in episodes}
-        problems = involving(problems, episodes,
-                             {f for f in named if (config.root / f).resolve() in wanted})
-    return CheckResult(sort_diagnostics(problems), len(files), episodes)
+        named = {d.location.file for d in result.diagnostics} | {e.source for e in result.episodes}
+        result.diagnostics = involving(result.diagnostics, result.episodes,
+                                       {f for f in named if (config.root / f).resolve() in wanted})
+    return result
+
+
+def check_loaded(loaded: Sequence[Loaded], skipped: Sequence[Diagnostic] = ()) -> CheckResult:
+    """Add the site-wide rules to episodes already loaded (the preview keeps them per file)."""
+    problems = list(skipped)
+    episodes = []
+    for one in loaded:
+        problems += one.diagnostics
+        if one.episode:
+            episodes.append(one.episode)
+    problems += check_site(episodes)
+    return CheckResult(sort_diagnostics(problems), len(loaded), episodes)
+
+
+@dataclass
+class SiteOutput:
+    """Every file of a built site, gathered in memory before anything is written."""
+
+    pages: list[Page]
+    static_dirs: list[Path]
+    generated: dict[str, str]
+
+    def files(self) -> dict[str, bytes]:
+        """Output path → content, for serving from memory; static files are read here."""
+        files = {name: path.read_bytes() for name, path in static_files(self.static_dirs).items()}
+        files.update((name, text.encode("utf-8")) for name, text in self.generated.items())
+        files.update((page.path, page.html.encode("utf-8")) for page in self.pages)
+        return files
+
+
+def static_files(dirs: Sequence[Path]) -> dict[str, Path]:
+    """Output path → source file; a later folder wins; symlinks leading out of a folder are skipped."""
+    found: dict[str, Path] = {}
+    for folder in dirs:
+        inside = folder.resolve()
+        for source in sorted(folder.rglob("*")):
+            if source.is_file() and not source.name.startswith(".") \
+                    and source.resolve().is_relative_to(inside):
+                found["static/" + source.relative_to(folder).as_posix()] = source
+    return found
+
+
+def generated_files() -> dict[str, str]:
+    return {"static/pygments.css": pygments_css()}
+
+
+def gather(config: SiteConfig, *, strict: bool = False) -> tuple[BuildResult, SiteOutput | None]:
+    """Validate and render every page in memory; the output is None when the site is invalid."""
+    started = time.perf_counter()
+    result = BuildResult(check(config), config.output)
+    if result.check.failed(strict):
+        return result, None
+    site = build_site(result.check.episodes, drafts=config.drafts, aliases=config.aliases)
+    try:
+        pages = render_site(site, config)
+    except jinja2.TemplateError as err:
+        result.check.diagnostics.append(template_diagnostic(err, config.root))
+        return result, None
+    result.site, result.pages = site, len(pages)
+    result.seconds = time.perf_counter() - started
+    return result, SiteOutput(pages, static_dirs(config.root), generated_files())
 
 
 def build(config: SiteConfig, *, strict: bool = False) -> BuildResult:
     """Validate, render every page in memory, then write the output folder in one swap."""
     started = time.perf_counter()
-    result = BuildResult(check(config), config.output)
     reason = unsafe_output(config.output, config.root)
     if reason:
+        result = BuildResult(check(config), config.output)
         result.check.diagnostics.append(diagnostic(
             "E041", reason, str(config.output), hint="choose another folder with --out"))
-    if result.check.failed(strict):
         return result
-    site = build_site(result.check.episodes, drafts=config.drafts, aliases=config.aliases)
-    try:
-        pages = render_site(site, config)
-    except jinja2.TemplateError as err:
-        result.check.diagnostics.append(_template_diagnostic(err, config.root))
+    result, output = gather(config, strict=strict)
+    if output is None:
+        result.site = None
         return result
-    crawl, warnings = crawler_files(site, config, [page.path for page in pages])
-    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
-    if strict and warnings:
-        return result
-    index, warnings = search_files(pages) if config.search else ({}, [])
-    result.check.diagnostics += warnings
-    generated: dict[str, str | bytes] = {"static/pygments.css": pygments_css(), **crawl, **index}
-    result.written = write_site(config.output, pages, static_dirs(config.root), generated)
-    result.site, result.pages = site, len(pages)
+    result.written = write_site(config.output, output.pages, output.static_dirs, output.generated)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _template_diagnostic(err: jinja2.TemplateError, root: Path) -> Diagnostic:
+def template_diagnostic(err: jinja2.TemplateError, root: Path) -> Diagnostic:
     """A template mistake is reported like a content one: file, line, message."""
     name = getattr(err, "filename", None) or getattr(err, "name", None) or "templates"
     with contextlib.suppress(ValueError):  # a theme template stays an absolute path

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
+import threading
+import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -20,10 +23,11 @@ from .diagnostics import (
     sort_diagnostics,
     summary,
 )
+from .incremental import Preview
 from .init import LANGUAGES, init_site
-from .legacy import import_notes
 from .scaffold import new_episode
 from .schemas_json import FILES, schema_text
+from .serve import LOCAL_HOSTS, PreviewServer, ServeError
 
 OK, CONTENT_ERROR, USAGE_ERROR = 0, 1, 2
 
@@ -65,13 +69,12 @@ def make_parser() -> argparse.ArgumentParser:
     n.add_argument("--title", help="episode title")
     n.set_defaults(run=run_new)
 
-    i = command("import", "convert legacy notes into episode files (never overwrites)")
-    i.add_argument("files", nargs="+", type=Path, metavar="FILE", help="legacy notes to convert")
-    i.add_argument("--number", type=_number, help="episode number (one FILE only)")
-    i.add_argument("--force-number", action="store_true",
-                   help="use --number even when the notes name another number")
-    i.add_argument("--dry-run", action="store_true", help="print the episodes; write nothing")
-    i.set_defaults(run=run_import)
+    v = command("serve", "build into memory, serve, rebuild on every change, reload the browser")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    v.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    v.add_argument("--drafts", action="store_true", help="include episodes marked draft")
+    v.add_argument("--open", action="store_true", help="open the site in a web browser")
+    v.set_defaults(run=run_serve)
 
     s = commands.add_parser("init", help="start a new site: config, first episode, Pages workflow",
                             description="Start a new site in DIR: talkgen.yaml, episodes/001.md, "
@@ -187,8 +190,8 @@ def run_init(args: argparse.Namespace) -> int:
     for name in made.written:
         print(f"created {_shown(made.root / name)}", file=sys.stderr)
     where = "" if made.root.resolve() == Path.cwd().resolve() else f"cd {_shown(made.root)} && "
-    print(f"next: {where}talkgen check && talkgen build; to publish, push it to GitHub and set "
-          "Settings → Pages → Source to GitHub Actions", file=sys.stderr)
+    print(f"next: {where}talkgen check && talkgen build; see docs/deploying.md to publish",
+          file=sys.stderr)
     return OK
 
 
@@ -197,22 +200,28 @@ def run_schema(args: argparse.Namespace) -> int:
     return OK
 
 
-def run_import(args: argparse.Namespace) -> int:
-    if args.force_number and args.number is None:
-        return _usage("--force-number needs --number")
-    if args.number is not None and len(args.files) > 1:
-        return _usage("--number works with one FILE only")
+def run_serve(args: argparse.Namespace) -> int:
+    """Ctrl-C is the normal way to stop, so it exits 0 quietly, even during the first build."""
     config, _ = _config(args)
-    result = import_notes(config, args.files, args.number, args.force_number, not args.dry_run)
-    print_diagnostics(sort_diagnostics(result.diagnostics), sys.stderr)
-    for item in result.converted if args.dry_run and result.ok else ():
-        if len(result.converted) > 1:
-            print(f"==> episodes/{item.number:03d}.md (from {item.source}) <==")
-        print(item.text, end="")
-    print(f"{result.message}; {summary(result.diagnostics, len(result.converted))}",
-          file=sys.stderr)
-    return OK if result.ok else CONTENT_ERROR
+    log = print_line
+    try:
+        server = PreviewServer(Preview(config.root, drafts=args.drafts), args.host, args.port,
+                               log=log, colour=sys.stderr.isatty())
+    except ServeError as err:
+        return _usage(str(err))
+    if args.host not in LOCAL_HOSTS:
+        log(f"warning: serving on {args.host}: anyone who can reach this machine can read the preview")
+    log(f"serving {_shown(config.root)} at {server.url} (Ctrl-C to stop)")
+    if args.open:
+        threading.Thread(target=lambda: server.ready.wait(600) and webbrowser.open(server.url),
+                         daemon=True).start()
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    return OK
 
+
+def print_line(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _count(n: int, word: str) -> str:

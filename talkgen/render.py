@@ -6,8 +6,9 @@ Templates receive views already computed here; they never query the whole site.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,6 @@ from markupsafe import Markup
 
 from .config import SiteConfig
 from .model import Episode, Question, Section, Site, Topic, identity
-from .reading import reading_minutes
 from .site import related
 from .theme import template_dirs
 from .urls import Urls, episode_path
@@ -60,22 +60,32 @@ class Renderer:
         self.env.globals.update(site=self._site_view(), urls=self.urls)
 
     def pages(self) -> Iterator[Page]:
-        yield self.page("index.html", "index.html", self.home())
+        return (render() for render in self.plan().values())
+
+    def plan(self) -> dict[str, Callable[[], Page]]:
+        """Every page as output path → how to render it, so a preview can render one on demand."""
+        plan: dict[str, Callable[[], Page]] = {}
+
+        def add(path: str, template: str, context: Callable[[], dict[str, Any]]) -> None:
+            plan[path] = lambda: self.page(path, template, context())
+
+        add("index.html", "index.html", self.home)
         for episode in self.site.episodes:
-            yield self.page(episode_path(episode.number) + "index.html", "episode.html",
-                            self.episode(episode))
-        yield self.page("topics/index.html", "topics.html", {"topics": [
+            add(episode_path(episode.number) + "index.html", "episode.html",
+                partial(self.episode, episode))
+        add("topics/index.html", "topics.html", lambda: {"topics": [
             self.topic_link(t.name) | {"count": len(t.episodes)} for t in self.site.topics]})
         for topic in self.site.topics:
-            yield self.page(f"topics/{topic.slug}/index.html", "topic.html", self.topic(topic))
-        yield self.page("contributors/index.html", "contributors.html", {"people": [
+            add(f"topics/{topic.slug}/index.html", "topic.html", partial(self.topic, topic))
+        add("contributors/index.html", "contributors.html", lambda: {"people": [
             self.person_link(c.name) | {"hosted": len(c.hosted), "contributed": len(c.contributed),
                                         "asked": len(c.asked)} for c in self.site.contributors]})
         for person in self.site.contributors:
-            yield self.page(f"contributors/{person.slug}/index.html", "contributor.html",
-                            self.person(person))
-        yield self.page("questions/index.html", "questions.html", self.questions())
-        yield self.page("404.html", "404.html", {})
+            add(f"contributors/{person.slug}/index.html", "contributor.html",
+                partial(self.person, person))
+        add("questions/index.html", "questions.html", self.questions)
+        add("404.html", "404.html", dict)
+        return plan
 
     def page(self, path: str, template: str, context: dict[str, Any]) -> Page:
         html = self.env.get_template(template).render(context, page_path=path)
@@ -119,7 +129,7 @@ class Renderer:
         newer = episodes[position - 1] if position > 0 else None
         older = episodes[position + 1] if position + 1 < len(episodes) else None
         return {
-            "episode": self.episode_card(e) | {"time": e.time, "reading_minutes": reading_minutes(e.text)},
+            "episode": self.episode_card(e) | {"time": e.time},
             "contributors": [self.person_link(n) for n in e.all_contributors],
             "intro_html": Markup(e.intro_html),
             "sections": [self.section(s) for s in e.sections],
@@ -149,8 +159,7 @@ class Renderer:
             links = [{"title": s.title, "url": self.urls.episode(number, s.anchor)}
                      for s in e.sections if s.kind in sections[number]]
             episodes.append(self.episode_card(e) | {"sections": links})
-        return {"topic": {"name": topic.name, "feed": self.urls.url(f"topics/{topic.slug}/feed.xml")},
-                "episodes": episodes}
+        return {"topic": {"name": topic.name}, "episodes": episodes}
 
     def person(self, person: Any) -> dict[str, Any]:
         def section_ref(number: int, kind: str | None) -> dict[str, Any]:

@@ -11,10 +11,11 @@ LAYERS = {
     "__init__": 0, "diagnostics": 0, "model": 0,
     "structure": 1, "urls": 1, "frontmatter": 1, "schema": 1, "config": 1, "markdown": 1,
     "theme": 1, "schemas_json": 1,
-    "reading": 1,
     "body": 2, "loader": 2, "site": 2,
-    "render": 3, "output": 3, "feeds": 3, "search": 3,
-    "build": 4, "scaffold": 4, "init": 4, "legacy": 4, "legacy_labels": 4,
+    "render": 3, "output": 3, "affected": 3,
+    "build": 4, "scaffold": 4, "init": 4,
+    "incremental": 4,
+    "serve": 5, "watch": 5, "livereload": 5,
     "cli": 5, "__main__": 5,
 }
 

@@ -1,0 +1,171 @@
+"""The preview's incremental rebuilds: exactly the affected pages, and the same bytes as a full build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from talkgen.build import gather
+from talkgen.config import load_config
+from talkgen.incremental import Preview
+from talkgen.model import identity
+from talkgen.site import related
+from talkgen.watch import is_scratch
+
+from .conftest import REPO
+from .sitegen import episode_text, write_site
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def full_build(root: Path) -> dict[str, bytes]:
+    config, _ = load_config(root)
+    _, output = gather(config)
+    assert output is not None
+    return output.files()
+
+
+def edit(path: Path, old: str, new: str) -> Path:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def site50(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", 50)
+
+
+def pages_showing(root: Path, number: int) -> set[str]:
+    """Worked out from the model by brute force: the pages on which episode `number` appears."""
+    config, _ = load_config(root)
+    result, output = gather(config)
+    assert result.site is not None
+    site = result.site
+    episode = site.by_number[number]
+    index = {identity(t.name): t for t in site.topics}
+    order = [e.number for e in site.episodes]
+    i = order.index(number)
+    shown = {number, order[i - 1], order[i + 1]}
+    shown |= {e.number for e in site.episodes
+              if number in {r.number for r in related(site, e, index)}}
+    pages = {f"episodes/{n:03d}/index.html" for n in shown}
+    pages |= {"index.html", "questions/index.html"}
+    pages |= {f"topics/{t.slug}/index.html" for t in site.topics if number in t.episodes}
+    people = {identity(n) for n in (*episode.hosts, *episode.all_contributors,
+                                    *(q.asker for q in episode.questions if q.asker))}
+    pages |= {f"contributors/{c.slug}/index.html" for c in site.contributors
+              if identity(c.name) in people}
+    return pages
+
+
+def test_editing_one_episode_rerenders_exactly_the_pages_that_show_it(site50: Path) -> None:
+    preview = Preview(site50)
+    assert preview.start().ok
+    before = full_build(site50)
+    outcome = preview.update([edit(site50 / "episodes" / "025.md", "第 25 期开场。", "第 25 期开场，改过。")])
+    assert outcome.ok and outcome.what == "episodes/025.md"
+    after = full_build(site50)
+    crawl = {p for p in after if p.endswith(".xml") or p == "robots.txt"}  # remade together
+    assert outcome.pages == pages_showing(site50, 25) | crawl
+    assert preview.files() == after
+    assert {p for p in after if after[p] != before.get(p)} <= outcome.pages
+
+
+EDITS: dict[str, Callable[[Path], list[Path]]] = {
+    "new topic": lambda root: [edit(root / "episodes/010.md", "topics: [", "topics: [全新话题, ")],
+    "host changed": lambda root: [edit(root / "episodes/010.md", "host: ", "host: 新主持, ")],
+    "question answered": lambda root: [edit(root / "episodes/020.md", "--羡鱼\n", "--羡鱼\n答上了。\n")],
+    "title changed": lambda root: [edit(root / "episodes/050.md", "title: ", "title: 新 ")],
+    "topic dropped": lambda root: [edit(root / "episodes/033.md", "topics: [长文本]", "topics: []")],
+    "draft": lambda root: [edit(root / "episodes/030.md", "host:", "draft: true\nhost:")],
+    "episode added": lambda root: [_write(root / "episodes/051.md", episode_text(51))],
+    "episode deleted": lambda root: [_delete(root / "episodes/050.md")],
+    "two at once": lambda root: [edit(root / "episodes/001.md", "开场", "开始"),
+                                 edit(root / "episodes/002.md", "host: ", "host: 新人, ")],
+}
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _delete(path: Path) -> Path:
+    path.unlink()
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_every_kind_of_edit_ends_identical_to_a_full_build(tmp_path: Path, name: str) -> None:
+    root = write_site(tmp_path / "site", 50)
+    preview = Preview(root)
+    assert preview.start().ok
+    before = full_build(root)
+    outcome = preview.update(EDITS[name](root))
+    assert outcome.ok, outcome.diagnostics
+    after = full_build(root)
+    assert preview.files() == after
+    changed = {p for p in after.keys() | before.keys() if after.get(p) != before.get(p)}
+    assert {p for p in changed if not p.endswith(".xml")} <= outcome.pages  # feeds: remade whole
+
+
+def test_a_broken_edit_keeps_the_last_good_site_until_it_is_fixed(site50: Path) -> None:
+    preview = Preview(site50)
+    preview.start()
+    good = preview.read("episodes/007/index.html")
+    path = edit(site50 / "episodes/007.md", "## 本周推荐", "## 本周杂谈")
+    outcome = preview.update([path])
+    assert not outcome.ok
+    assert ("E020", "episodes/007.md", 18) in [
+        (d.code, d.location.file, d.location.line) for d in outcome.errors]
+    assert preview.read("episodes/007/index.html") == good
+    fixed = preview.update([edit(path, "## 本周杂谈", "## 本周推荐")])
+    assert fixed.ok and fixed.errors == []
+    assert preview.files() == full_build(site50)
+
+
+def test_a_template_error_is_a_diagnostic_and_a_template_change_rebuilds_everything(
+        site50: Path) -> None:
+    shutil.copytree(REPO / "templates", site50 / "templates")
+    preview = Preview(site50)
+    preview.start()
+    template = site50 / "templates" / "404.html"
+    broken = preview.update([_write(template, template.read_text(encoding="utf-8") + "{% if %}\n")])
+    assert [(d.code, d.location.file) for d in broken.errors] == [("E042", "templates/404.html")]
+    assert broken.errors[0].location.line > 1
+    fixed = preview.update([_write(template, "<!doctype html><title>gone</title>\n")])
+    assert fixed.ok and fixed.what == "templates" and len(fixed.pages) == len(full_build(site50))
+    assert preview.files() == full_build(site50)
+
+
+def test_a_static_change_copies_that_file_alone(site50: Path) -> None:
+    (site50 / "static").mkdir()
+    css = _write(site50 / "static" / "site.css", "body { color: red }\n")
+    preview = Preview(site50)
+    preview.start()
+    outcome = preview.update([_write(css, "body { color: blue }\n")])
+    assert outcome.pages == {"static/site.css"} and outcome.css_only
+    assert preview.read("static/site.css") == b"body { color: blue }\n"
+    gone = preview.update([_delete(css)])
+    assert gone.pages == {"static/site.css"} and preview.read("static/site.css") is None
+
+
+def test_unrelated_and_unchanged_files_rebuild_nothing(site50: Path) -> None:
+    preview = Preview(site50)
+    preview.start()
+    assert preview.update([site50 / "notes.txt", site50 / "episodes" / "001.md"]).pages == set()
+
+
+@pytest.mark.parametrize("name", [".002.md.swp", "002.md~", "#002.md#", ".#002.md", "4913",
+                                  "002.md.tmp", ".goutputstream-X1"])
+def test_editor_scratch_files_are_ignored(name: str) -> None:
+    assert is_scratch(name)
+
+
+def test_episode_files_are_not_scratch() -> None:
+    assert not is_scratch("002.md") and not is_scratch("style.css")

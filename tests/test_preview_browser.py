@@ -1,0 +1,90 @@
+"""The preview in a real browser (Debian's chromium via Playwright): reload, overlay, style swap."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from talkgen.incremental import Preview
+from talkgen.serve import PreviewServer
+
+from .browser import chromium
+from .conftest import REPO
+from .sitegen import write_site
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = write_site(tmp_path / "site", 5)
+    (root / "static").mkdir()
+    shutil.copy(REPO / "static" / "style.css", root / "static" / "style.css")
+    return root
+
+
+@pytest.fixture
+def page(site: Path) -> Iterator[Page]:
+    server = PreviewServer(Preview(site), "127.0.0.1", 0, quiet=0.02)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    assert server.ready.wait(30)
+    try:
+        with chromium() as browser:
+            tab = browser.new_page()
+            tab.set_default_timeout(10_000)
+            tab.goto(server.url + "episodes/003/")
+            tab.wait_for_function("() => !!document.querySelector('[data-talkgen-preview]')")
+            tab.wait_for_timeout(300)  # the event stream is connected
+            yield tab
+    finally:
+        server.close()
+        thread.join(10)
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_an_edit_shows_in_the_open_page_by_itself(page: Page, site: Path) -> None:
+    replace(site / "episodes" / "003.md", "第 3 期开场。", "第 3 期开场，现场改的。")
+    expect(page.locator("main")).to_contain_text("现场改的")
+
+
+def test_a_broken_edit_shows_an_overlay_over_the_last_good_page_until_fixed(
+        page: Page, site: Path) -> None:
+    episode = site / "episodes" / "003.md"
+    replace(episode, "## 本周推荐", "## 本周杂谈")
+    overlay = page.locator("talkgen-overlay pre.diagnostic").first
+    expect(overlay).to_contain_text("episodes/003.md:18:1")
+    expect(overlay).to_contain_text("E020")
+    expect(overlay).to_contain_text("## 本周杂谈")  # the code frame
+    assert page.locator("talkgen-overlay").evaluate("e => e.shadowRoot !== null")
+    expect(page.locator("main")).to_contain_text("第 3 期开场")  # the last good page stays
+    replace(episode, "## 本周杂谈", "## 本周推荐")
+    expect(page.locator("talkgen-overlay")).to_have_count(0)
+
+
+def test_a_css_change_applies_without_a_reload(page: Page, site: Path) -> None:
+    page.evaluate("() => { window.talkgenMarker = 42 }")
+    css = site / "static" / "style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nbody { outline: 7px solid rgb(1, 2, 3); }\n",
+                   encoding="utf-8")
+    page.wait_for_function("() => getComputedStyle(document.body).outlineWidth === '7px'")
+    assert page.evaluate("() => window.talkgenMarker") == 42
+
+
+def test_the_scroll_position_survives_a_reload(page: Page, site: Path) -> None:
+    page.set_viewport_size({"width": 400, "height": 300})
+    page.evaluate("() => { window.scrollTo(0, 200); window.talkgenMarker = 1 }")
+    replace(site / "episodes" / "003.md", "第 3 期开场。", "第 3 期开场，再改。")
+    expect(page.locator("main")).to_contain_text("再改")
+    assert page.evaluate("() => window.talkgenMarker") is None  # it did reload
+    page.wait_for_function("() => window.scrollY === 200")

@@ -1,0 +1,192 @@
+"""`talkgen serve` over real HTTP on 127.0.0.1: content types, 404s, traversal, events, shutdown."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from talkgen.cli import make_parser
+from talkgen.incremental import Preview
+from talkgen.serve import PreviewServer, output_path
+
+from .sitegen import write_site
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = write_site(tmp_path / "site", 5)
+    (root / "static").mkdir()
+    (root / "static" / "app.js").write_text("console.log(1)\n", encoding="utf-8")
+    (root / "static" / "pagefind.wasm").write_bytes(b"\0asm")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret\n", encoding="utf-8")
+    (root / "static" / "leak.txt").symlink_to(secret)
+    return root
+
+
+@pytest.fixture
+def server(site: Path) -> Iterator[PreviewServer]:
+    running = PreviewServer(Preview(site), "127.0.0.1", 0, quiet=0.02)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    assert running.ready.wait(30)
+    yield running
+    running.close()
+    thread.join(10)
+
+
+def get(server: PreviewServer, target: str, method: str = "GET") -> http.client.HTTPResponse:
+    host, port = server.httpd.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    conn.putrequest(method, target, skip_accept_encoding=True)  # sent as is, no normalising
+    conn.endheaders()
+    response = conn.getresponse()
+    response.read()
+    return response
+
+
+def body(server: PreviewServer, target: str) -> str:
+    host, port = server.httpd.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    conn.request("GET", target)
+    return conn.getresponse().read().decode("utf-8")
+
+
+@pytest.mark.parametrize(("target", "kind"), [
+    ("/", "text/html; charset=utf-8"),
+    ("/episodes/002/", "text/html; charset=utf-8"),
+    ("/static/style.css", "text/css; charset=utf-8"),
+    ("/static/app.js", "text/javascript; charset=utf-8"),
+    ("/static/pagefind.wasm", "application/wasm"),
+    ("/feed.xml", "application/xml"),
+])
+def test_serves_the_site_with_its_content_types(server: PreviewServer, target: str,
+                                                kind: str) -> None:
+    response = get(server, target)
+    assert (response.status, response.getheader("Content-Type")) == (200, kind)
+
+
+def test_the_reload_script_is_injected_into_html_only(server: PreviewServer, site: Path) -> None:
+    assert "data-talkgen-preview" in body(server, "/episodes/002/")
+    assert "data-talkgen-preview" not in body(server, "/static/style.css")
+    assert not (site / "_site").exists()
+
+
+def test_unknown_paths_get_the_sites_404_page(server: PreviewServer) -> None:
+    response = get(server, "/nope/")
+    assert response.status == 404
+    assert "<html" in body(server, "/nope/")
+
+
+def test_a_folder_without_its_slash_is_redirected(server: PreviewServer) -> None:
+    response = get(server, "/episodes/002")
+    assert (response.status, response.getheader("Location")) == (301, "/episodes/002/")
+
+
+TRAVERSALS = [
+    "/../talkgen.yaml", "/static/../../talkgen.yaml", "/%2e%2e/talkgen.yaml",
+    "/%2E%2E/%2E%2E/etc/passwd", "/static/..%2f..%2fepisodes%2f001.md", "/..%2ftalkgen.yaml",
+    "/%252e%252e/talkgen.yaml", "/static/%252e%252e%252f%252e%252e%252fetc%252fpasswd",
+    "/static\\..\\..\\talkgen.yaml", "/static/%5c..%5c..%5ctalkgen.yaml", "/index.html%00.css",
+    "/%00", "/static/leak.txt", "/./episodes/001.md", "//etc/passwd", "/episodes/001.md",
+    "/%c0%ae%c0%ae/talkgen.yaml", "/static/%2e/%2e%2e/talkgen.yaml",
+]
+
+
+@pytest.mark.parametrize("target", TRAVERSALS)
+def test_traversal_and_files_outside_the_site_are_404(server: PreviewServer, target: str) -> None:
+    response = get(server, target)
+    assert response.status == 404
+    assert "top secret" not in body(server, target)
+
+
+def test_output_path_keeps_inside_the_base_path() -> None:
+    assert output_path("/talk/topics/%E4%BD%8D/", "/talk/") == "topics/位/index.html"
+    assert output_path("/topics/", "/talk/") is None
+    assert output_path("/talk/a/../b", "/talk/") is None
+
+
+def test_default_bind_address_is_loopback(server: PreviewServer) -> None:
+    args = make_parser().parse_args(["serve"])
+    assert (args.host, args.port) == ("127.0.0.1", 8000)
+    assert server.url.startswith("http://127.0.0.1:")
+
+
+def test_an_edit_sends_a_reload_event(server: PreviewServer, site: Path) -> None:
+    host, port = server.httpd.server_address[:2]
+    with socket.create_connection((str(host), int(port)), timeout=10) as conn:
+        conn.sendall(b"GET /__talkgen/events HTTP/1.0\r\n\r\n")
+        stream = conn.makefile("rb")
+        assert b"event: hello" in _read_until(stream, b"event: hello")
+        page = site / "episodes" / "003.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+        assert b'"css": false' in _read_until(stream, b"event: reload")
+    assert "新的一段" in body(server, "/episodes/003/")
+
+
+def _read_until(stream: object, marker: bytes, timeout: float = 10) -> bytes:
+    data, deadline = b"", time.monotonic() + timeout
+    while marker not in data:
+        assert time.monotonic() < deadline, data
+        line = stream.readline()  # type: ignore[attr-defined]
+        assert line, data
+        data += line
+    return data + stream.readline() + stream.readline()  # type: ignore[attr-defined]
+
+
+def _talkgen(site: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "talkgen", "serve", "--root", str(site), *args],
+                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def _line_with(process: subprocess.Popen[str], text: str, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    assert process.stderr is not None
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stderr], [], [], 0.5)
+        if ready:
+            line = process.stderr.readline()
+            if text in line:
+                return line
+            assert line, "talkgen serve ended early"
+    raise AssertionError(f"no line with {text!r}")
+
+
+def test_ctrl_c_stops_cleanly_with_exit_0(site: Path) -> None:
+    process = _talkgen(site, "--port", "0")
+    try:
+        url = _line_with(process, "serving").split(" at ")[1].split()[0]
+        assert url.startswith("http://127.0.0.1:")
+        _line_with(process, "built the site")
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert "Traceback" not in err
+    assert not (site / "_site").exists()
+
+
+def test_a_busy_port_is_a_one_line_error_and_exit_2(site: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = _talkgen(site, "--port", str(port))
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert err.strip().count("\n") == 0 and "already in use" in err
