@@ -54,6 +54,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, help="output folder (default: _site)")
     b.add_argument("--base-url", help="URL the site is published at, e.g. https://x.github.io/t/")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind)")
     b.set_defaults(run=run_build)
 
     c = command("check", "validate the episodes without writing anything")
@@ -154,7 +155,8 @@ def run_check(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     config, problems = _config(args)
     out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
-    config = config.with_overrides(output=out, base_url=args.base_url, drafts=args.drafts)
+    config = config.with_overrides(output=out, base_url=args.base_url, drafts=args.drafts,
+                                   search=False if args.no_search else None)
     if any(d.is_error for d in problems):
         print_diagnostics(problems, sys.stderr)
         print("build failed: talkgen.yaml has errors; nothing was written", file=sys.stderr)
