@@ -86,3 +86,23 @@ def axe(page: Page) -> list[str]:
             .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
     }""")
     return list(result)
+
+
+@pytest.mark.timeout(300)
+def test_pages_fit_a_phone_and_load_nothing_from_elsewhere(site: Path) -> None:
+    wide: dict[str, int] = {}
+    foreign: list[str] = []
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        page.on("request", lambda r: None if r.url.startswith(base) else foreign.append(r.url))
+        for path in [*PAGES, "episodes/003/", "contributors/", "404.html"]:
+            page.goto(base + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                wide[path] = width
+        page.fill(".site-search-input", "位置编码")
+        page.locator(".site-search-hit").first.wait_for(timeout=15_000)
+        if page.evaluate("document.documentElement.scrollWidth") > 360:
+            wide["search results"] = page.evaluate("document.documentElement.scrollWidth")
+    assert wide == {}
+    assert foreign == []
