@@ -15,11 +15,13 @@ import jinja2
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic, sort_diagnostics
+from .feeds import crawler_files
 from .loader import Loaded, episode_files, read_episode
 from .markdown import pygments_css
 from .model import Episode, Site
 from .output import unsafe_output, write_site
 from .render import Page, render_site
+from .search import search_files
 from .site import build_site, check_site, involving
 from .theme import static_dirs
 from .urls import Urls
@@ -122,9 +124,13 @@ def gather(config: SiteConfig, *, strict: bool = False) -> tuple[BuildResult, Si
     except jinja2.TemplateError as err:
         result.check.diagnostics.append(template_diagnostic(err, config.root))
         return result, None
+    crawl, warnings = crawler_files(site, config, [page.path for page in pages])
+    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
+    if strict and warnings:
+        return result, None
     result.site, result.pages = site, len(pages)
     result.seconds = time.perf_counter() - started
-    return result, SiteOutput(pages, static_dirs(config.root), generated_files())
+    return result, SiteOutput(pages, static_dirs(config.root), generated_files() | crawl)
 
 
 def build(config: SiteConfig, *, strict: bool = False) -> BuildResult:
@@ -140,7 +146,10 @@ def build(config: SiteConfig, *, strict: bool = False) -> BuildResult:
     if output is None:
         result.site = None
         return result
-    result.written = write_site(config.output, output.pages, output.static_dirs, output.generated)
+    index, warnings = search_files(output.pages) if config.search else ({}, [])
+    result.check.diagnostics += warnings
+    result.written = write_site(config.output, output.pages, output.static_dirs,
+                                {**output.generated, **index})
     result.seconds = time.perf_counter() - started
     return result
 

@@ -25,6 +25,7 @@ from .diagnostics import (
 )
 from .incremental import Preview
 from .init import LANGUAGES, init_site
+from .legacy import import_notes
 from .scaffold import new_episode
 from .schemas_json import FILES, schema_text
 from .serve import LOCAL_HOSTS, PreviewServer, ServeError
@@ -76,6 +77,14 @@ def make_parser() -> argparse.ArgumentParser:
     v.add_argument("--drafts", action="store_true", help="include episodes marked draft")
     v.add_argument("--open", action="store_true", help="open the site in a web browser")
     v.set_defaults(run=run_serve)
+
+    i = command("import", "convert legacy notes into episode files (never overwrites)")
+    i.add_argument("files", nargs="+", type=Path, metavar="FILE", help="legacy notes to convert")
+    i.add_argument("--number", type=_number, help="episode number (one FILE only)")
+    i.add_argument("--force-number", action="store_true",
+                   help="use --number even when the notes name another number")
+    i.add_argument("--dry-run", action="store_true", help="print the episodes; write nothing")
+    i.set_defaults(run=run_import)
 
     s = commands.add_parser("init", help="start a new site: config, first episode, Pages workflow",
                             description="Start a new site in DIR: talkgen.yaml, episodes/001.md, "
@@ -192,14 +201,32 @@ def run_init(args: argparse.Namespace) -> int:
     for name in made.written:
         print(f"created {_shown(made.root / name)}", file=sys.stderr)
     where = "" if made.root.resolve() == Path.cwd().resolve() else f"cd {_shown(made.root)} && "
-    print(f"next: {where}talkgen check && talkgen build; see docs/deploying.md to publish",
-          file=sys.stderr)
+    print(f"next: {where}talkgen check && talkgen build; to publish, push it to GitHub and set "
+          "Settings → Pages → Source to GitHub Actions", file=sys.stderr)
     return OK
 
 
 def run_schema(args: argparse.Namespace) -> int:
     sys.stdout.write(schema_text(args.which))
     return OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    if args.force_number and args.number is None:
+        return _usage("--force-number needs --number")
+    if args.number is not None and len(args.files) > 1:
+        return _usage("--number works with one FILE only")
+    config, _ = _config(args)
+    result = import_notes(config, args.files, args.number, args.force_number, not args.dry_run)
+    print_diagnostics(sort_diagnostics(result.diagnostics), sys.stderr)
+    for item in result.converted if args.dry_run and result.ok else ():
+        if len(result.converted) > 1:
+            print(f"==> episodes/{item.number:03d}.md (from {item.source}) <==")
+        print(item.text, end="")
+    print(f"{result.message}; {summary(result.diagnostics, len(result.converted))}",
+          file=sys.stderr)
+    return OK if result.ok else CONTENT_ERROR
+
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .config import SiteConfig
 from .model import Episode, Question, Section, Site, Topic, identity
+from .reading import reading_minutes
 from .site import related
 from .theme import template_dirs
 from .urls import Urls, episode_path
@@ -129,7 +130,7 @@ class Renderer:
         newer = episodes[position - 1] if position > 0 else None
         older = episodes[position + 1] if position + 1 < len(episodes) else None
         return {
-            "episode": self.episode_card(e) | {"time": e.time},
+            "episode": self.episode_card(e) | {"time": e.time, "reading_minutes": reading_minutes(e.text)},
             "contributors": [self.person_link(n) for n in e.all_contributors],
             "intro_html": Markup(e.intro_html),
             "sections": [self.section(s) for s in e.sections],
@@ -159,7 +160,8 @@ class Renderer:
             links = [{"title": s.title, "url": self.urls.episode(number, s.anchor)}
                      for s in e.sections if s.kind in sections[number]]
             episodes.append(self.episode_card(e) | {"sections": links})
-        return {"topic": {"name": topic.name}, "episodes": episodes}
+        return {"topic": {"name": topic.name, "feed": self.urls.url(f"topics/{topic.slug}/feed.xml")},
+                "episodes": episodes}
 
     def person(self, person: Any) -> dict[str, Any]:
         def section_ref(number: int, kind: str | None) -> dict[str, Any]:
