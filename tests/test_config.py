@@ -102,3 +102,19 @@ def test_people_aliases_are_one_contributor(fixture_site: Path) -> None:
     page = (site / "yuhan" / "index.html").read_text(encoding="utf-8")
     assert "<h1>Yuhan</h1>" in page and 'href="https://github.com/yuhan"' in page
     assert "初七" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_huge_config_is_refused_at_line_one(tmp_path: Path) -> None:
+    (tmp_path / "talkgen.yaml").write_text("# padding\n" * 8000 + "title: T\n", encoding="utf-8")
+    result = run_talkgen("check", "--format", "json", cwd=tmp_path)
+    found = json.loads(result.stdout)
+    assert [(d["code"], d["file"], d["line"], d["column"]) for d in found] == [
+        ("E031", "talkgen.yaml", 1, 1)]
+    assert found[0]["message"].startswith("talkgen.yaml is ") and result.returncode == 1
+
+
+def test_a_config_that_is_not_utf8_is_one_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / "talkgen.yaml").write_bytes(b"title: \xff\n")
+    result = run_talkgen("check", "--format", "json", cwd=tmp_path)
+    assert [d["code"] for d in json.loads(result.stdout)] == ["E040"]
+    assert result.returncode == 1 and "Traceback" not in result.stderr
