@@ -194,6 +194,9 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_init(args: argparse.Namespace) -> int:
     made = init_site(args.dir, args.title, args.language, args.with_theme)
+    if made.error:
+        print(f"talkgen: error: {_shown(made.root)}: {made.error}", file=sys.stderr)
+        return CONTENT_ERROR
     if not made.ok:
         print(f"talkgen: error: {_shown(made.root)} already has {', '.join(made.existing)}; "
               "nothing was written", file=sys.stderr)

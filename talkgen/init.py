@@ -41,10 +41,11 @@ class Initialised:
     root: Path
     written: tuple[str, ...] = ()  # paths relative to root, in the order written
     existing: tuple[str, ...] = ()  # why nothing was written
+    error: str = ""  # or another reason: DIR is a file, the disk is full…
 
     @property
     def ok(self) -> bool:
-        return not self.existing
+        return not self.existing and not self.error
 
 
 def workflow_text() -> str:
@@ -58,17 +59,20 @@ def init_site(root: Path, title: str | None = None, language: str = "zh-CN",
     files = site_files(title or _title_from(root), language, today or dt.date.today())
     if with_theme:
         files |= theme_files()
-    existing = tuple(name for name in files if (root / name).exists() or (root / name).is_symlink())
     if root.exists() and not root.is_dir():
-        existing = (".",)
+        return Initialised(root, error="it is a file, not a folder")
+    existing = tuple(name for name in files if (root / name).exists() or (root / name).is_symlink())
     if existing:
         return Initialised(root, existing=existing)
-    written = []
+    written: list[str] = []
     for name, content in files.items():
         path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("xb") as f:  # exclusive: a file created meanwhile is never overwritten
-            f.write(content.encode("utf-8") if isinstance(content, str) else content)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("xb") as f:  # exclusive: a file created meanwhile is never overwritten
+                f.write(content.encode("utf-8") if isinstance(content, str) else content)
+        except OSError as err:
+            return Initialised(root, tuple(written), error=f"cannot write {name}: {err.strerror}")
         written.append(name)
     return Initialised(root, written=tuple(written))
 

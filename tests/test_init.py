@@ -111,3 +111,10 @@ def test_site_files_are_deterministic() -> None:
 def test_init_help(tmp_path: Path) -> None:
     result = run_talkgen("init", "--help", cwd=tmp_path)
     assert result.returncode == 0 and "--with-theme" in result.stdout
+
+
+def test_init_on_a_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "notes").write_text("x", encoding="utf-8")
+    result = run_talkgen("init", "notes", cwd=tmp_path)
+    assert result.returncode == 1 and "is a file" in result.stderr
+    assert "Traceback" not in result.stderr
