@@ -73,6 +73,11 @@ def test_workflow_checks_with_annotations_and_builds_for_the_pages_address() -> 
     assert workflow()["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
 
 
+def test_workflow_never_cancels_a_publish() -> None:
+    concurrency = workflow()["concurrency"]
+    assert concurrency["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+
+
 def test_workflow_deploys_with_the_official_action_outside_pull_requests() -> None:
     deploy = workflow()["jobs"]["deploy"]
     assert deploy["needs"] == "build" and "pull_request" in deploy["if"]
