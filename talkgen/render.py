@@ -108,13 +108,18 @@ class Renderer:
         url = self.urls.contributor(person.slug) if person else ""
         return {"name": person.name if person else name, "url": url}
 
+    def person_links(self, names: tuple[str, ...]) -> list[dict[str, str]]:
+        """Links to people, each once: two aliases of one person (`people:`) are one link."""
+        links = [self.person_link(n) for n in names]
+        return [link for i, link in enumerate(links) if link not in links[:i]]
+
     def episode_card(self, e: Episode) -> dict[str, Any]:
         return {
             "number": f"{e.number:03d}",
             "url": self.urls.episode(e.number),
             "title": e.title,
             "date": e.date.isoformat(),
-            "hosts": [self.person_link(h) for h in e.hosts],
+            "hosts": self.person_links(e.hosts),
             "topics": [self.topic_link(t) for t in e.all_topics],
             "summary": e.summary,
             "draft": e.draft,
@@ -131,7 +136,7 @@ class Renderer:
         older = episodes[position + 1] if position + 1 < len(episodes) else None
         return {
             "episode": self.episode_card(e) | {"time": e.time, "reading_minutes": reading_minutes(e.text)},
-            "contributors": [self.person_link(n) for n in e.all_contributors],
+            "contributors": self.person_links(e.all_contributors),
             "intro_html": Markup(e.intro_html),
             "sections": [self.section(s) for s in e.sections],
             "previous": self.episode_card(older) if older else None,
@@ -146,7 +151,7 @@ class Renderer:
             "anchor": s.anchor,
             "html": Markup(s.html),
             "headings": s.headings,
-            "contributors": [self.person_link(n) for n in s.contributors],
+            "contributors": self.person_links(s.contributors),
             "topics": [self.topic_link(t) for t in s.topics],
         }
 

@@ -118,3 +118,18 @@ def test_a_config_that_is_not_utf8_is_one_diagnostic(tmp_path: Path) -> None:
     result = run_talkgen("check", "--format", "json", cwd=tmp_path)
     assert [d["code"] for d in json.loads(result.stdout)] == ["E040"]
     assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_aliases_of_one_person_are_listed_once(fixture_site: Path) -> None:
+    (fixture_site / "talkgen.yaml").write_text("people: {yuhan: {aliases: [余涵]}}\n",
+                                               encoding="utf-8")
+    episode = fixture_site / "episodes" / "002.md"
+    text = episode.read_text(encoding="utf-8")
+    episode.write_text(text.replace("host: [yuhan, 羡鱼]", "host: [yuhan, 余涵, 羡鱼]"),
+                       encoding="utf-8")
+    assert run_talkgen("build", "--no-search", cwd=fixture_site).returncode == 0
+    page = (fixture_site / "_site" / "episodes" / "002" / "index.html").read_text("utf-8")
+    assert "余涵" not in page and page.count('href="/contributors/yuhan/"') >= 1
+    index = (fixture_site / "_site" / "index.html").read_text("utf-8")
+    card = index[index.index('href="/episodes/002/"'):][:2000]
+    assert card.count('href="/contributors/yuhan/"') == 1
