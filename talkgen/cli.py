@@ -14,7 +14,7 @@ from typing import TextIO
 
 from . import __version__
 from .build import build, check
-from .config import CONFIG_FILE, SiteConfig, load_config
+from .config import CONFIG_FILE, SiteConfig, is_base_url, load_config
 from .diagnostics import (
     Diagnostic,
     format_github,
@@ -162,6 +162,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    if args.base_url is not None and not is_base_url(args.base_url):
+        return _usage(f'--base-url must be an http(s) URL or a path, not "{args.base_url}"')
     config, problems = _config(args)
     out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
     config = config.with_overrides(output=out, base_url=args.base_url, drafts=args.drafts,

@@ -120,12 +120,16 @@ def _about_config(d: Diagnostic) -> Diagnostic:
                    hint=d.hint.replace("the front matter", CONFIG_FILE))
 
 
-def _check_base_url(values: dict[str, Any], checker: FieldChecker) -> None:
-    url = values.get("base_url")
-    if url is None or url == "" or url.startswith("/"):
-        return
+def is_base_url(url: str) -> bool:
+    """An http(s) URL, a path starting with '/', or empty (the site is served from '/')."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    return url == "" or url.startswith("/") or (parts.scheme in ("http", "https")
+                                               and bool(parts.netloc))
+
+
+def _check_base_url(values: dict[str, Any], checker: FieldChecker) -> None:
+    url = values.get("base_url", "")
+    if not is_base_url(url):
         checker.report("E040", f'"base_url" must be an http(s) URL or a path, not "{url}"',
                        ("base_url",), "write base_url: https://name.github.io/repo/ (or /repo/)")
         values.pop("base_url")

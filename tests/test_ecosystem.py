@@ -164,3 +164,9 @@ def test_check_files_with_the_config_checks_every_episode(fixture_site: Path) ->
 def test_check_a_missing_file_is_a_usage_error(fixture_site: Path) -> None:
     result = run_talkgen("check", "episodes/009.md", cwd=fixture_site)
     assert result.returncode == 2 and "no such file" in result.stderr
+
+
+def test_a_base_url_that_is_not_a_url_is_a_usage_error(fixture_site: Path) -> None:
+    result = run_talkgen("build", "--base-url", "owner.github.io/talk", cwd=fixture_site)
+    assert result.returncode == 2 and "--base-url must be an http(s) URL" in result.stderr
+    assert not (fixture_site / "_site").exists()
