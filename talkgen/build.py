@@ -19,7 +19,7 @@ from .feeds import crawler_files
 from .loader import Loaded, episode_files, read_episode
 from .markdown import pygments_css
 from .model import Episode, Site
-from .output import unsafe_output, write_site
+from .output import recover, unsafe_output, write_site
 from .render import Page, render_site
 from .search import search_files
 from .site import build_site, check_site, involving
@@ -142,6 +142,7 @@ def build(config: SiteConfig, *, strict: bool = False) -> BuildResult:
         result.check.diagnostics.append(diagnostic(
             "E041", reason, str(config.output), hint="choose another folder with --out"))
         return result
+    recover(config.output)
     result, output = gather(config, strict=strict)
     if output is None:
         result.site = None

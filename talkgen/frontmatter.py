@@ -111,7 +111,7 @@ def parse(
     if aliases:
         return None, aliases
     if node is None:  # an empty block: a mapping with no keys, at the first YAML line
-        start = yaml.error.Mark("front matter", 0, -1, 0, None, None)  # the opening ---
+        start = yaml.error.Mark("front matter", 0, -1, 0, None, 0)  # the opening ---
         node = MappingNode(_MAP_TAG, [], start_mark=start, end_mark=start)
     reader = _Reader(first_line, file, lines)
     value = reader.value(node, ())
