@@ -31,8 +31,9 @@ def search_files(pages: Sequence[Page],
     try:
         with tempfile.TemporaryDirectory(prefix="talkgen-search-") as tmp:
             asyncio.run(asyncio.wait_for(_index(episodes, Path(tmp)), limit))
-            files = {f"{FOLDER}/{path.relative_to(tmp).as_posix()}": path.read_bytes()
-                     for path in sorted(Path(tmp).rglob("*")) if path.is_file()}
+            out = Path(tmp) / "out"
+            files = {f"{FOLDER}/{path.relative_to(out).as_posix()}": path.read_bytes()
+                     for path in sorted(out.rglob("*")) if path.is_file()}
     except Exception as err:  # noqa: BLE001 - search is optional: any failure becomes a warning
         return {}, [not_built(_reason(err, limit))]
     if not any(name.endswith("/pagefind.js") for name in files):
@@ -43,12 +44,18 @@ def search_files(pages: Sequence[Page],
 async def _index(pages: Sequence[Page], folder: Path) -> None:
     from pagefind.service import PagefindService  # imported here: a missing package is a warning
 
+    # The pages go to disk and are indexed in one request: the service answers one message
+    # per 0.1 s poll, so adding 1000 pages one by one would cost 100 s.
+    source = folder / "site"
+    for page in pages:
+        path = source / page.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.html, encoding="utf-8")
     service = await PagefindService().launch()
     try:
-        index = await service.create_index({"exclude_selectors": EXCLUDED, "output_path": str(folder)})
-        for page in pages:
-            # site-relative: pagefind.js puts the base path (where it was loaded from) in front
-            await index.add_html_file(content=page.html, url="/" + page.path.removesuffix("index.html"))
+        index = await service.create_index({"exclude_selectors": EXCLUDED,
+                                            "output_path": str(folder / "out")})
+        await index.add_directory(str(source))
         await index.write_files()
     finally:
         await _stop(service)
