@@ -256,7 +256,7 @@ class Preview:
         """Feeds and the sitemap summarise the whole site: made again, together, when needed."""
         files, warnings = crawler_files(snapshot.site, self.config, list(snapshot.plan))
         with self._lock:
-            if snapshot.crawl_stale:
+            if snapshot.crawl_stale and snapshot is self._snapshot:  # see _render
                 for gone in snapshot.crawl - files.keys():
                     snapshot.files.pop(gone, None)
                 snapshot.files.update((name, text.encode("utf-8")) for name, text in files.items())
@@ -272,6 +272,8 @@ class Preview:
             html = None
             problem = template_diagnostic(err, self.root)
         with self._lock:
+            if snapshot is not self._snapshot:  # an edit came in meanwhile; the newer snapshot
+                return html or snapshot.files.get(path)  # shares `files` and renders its own
             if path in snapshot.stale:
                 snapshot.stale.discard(path)
                 if html is None:

@@ -34,6 +34,7 @@ TYPES = {
 }
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 KEEPALIVE = 15.0
+REQUEST_TIMEOUT = 10.0  # seconds a client may stay silent while sending a request or reading a reply
 
 
 class Builder(Protocol):
@@ -189,6 +190,7 @@ class PreviewServer:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 128  # the default 5 drops connections when a page loads many files at once
     app: PreviewServer
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -197,7 +199,20 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    raw_requestline: bytes  # set by the stdlib's handle_one_request, not in its type stubs
     server_version = "talkgen"
+    timeout = REQUEST_TIMEOUT  # a slow or silent client frees its thread instead of keeping it
+    default_request_version = "HTTP/1.0"  # so errors about a bad request line have a status line
+
+    def parse_request(self) -> bool:
+        """The stdlib's, but a request line without an HTTP version (HTTP/0.9, or garbage) is a 400
+        at once, instead of waiting for headers and answering in HTTP/0.9."""
+        if len(self.raw_requestline.split()) in (1, 2):
+            self.command, self.request_version = "", self.default_request_version
+            self.requestline = self.raw_requestline.decode("iso-8859-1").rstrip("\r\n")
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad request line: expected METHOD PATH HTTP/1.1")
+            return False
+        return super().parse_request()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         """Quiet: the terminal is for build results."""

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import http.client
-import os
-import select
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +16,7 @@ from talkgen.cli import make_parser
 from talkgen.incremental import Preview
 from talkgen.serve import PreviewServer, output_path
 
+from .serving import line_with, start_serve
 from .sitegen import write_site
 
 pytestmark = pytest.mark.timeout(60)
@@ -147,31 +144,12 @@ def _read_until(stream: object, marker: bytes, timeout: float = 10) -> bytes:
     return data + stream.readline() + stream.readline()  # type: ignore[attr-defined]
 
 
-def _talkgen(site: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "talkgen", "serve", "--root", str(site), *args],
-                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-
-
-def _line_with(process: subprocess.Popen[str], text: str, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    assert process.stderr is not None
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stderr], [], [], 0.5)
-        if ready:
-            line = process.stderr.readline()
-            if text in line:
-                return line
-            assert line, "talkgen serve ended early"
-    raise AssertionError(f"no line with {text!r}")
-
-
 def test_ctrl_c_stops_cleanly_with_exit_0(site: Path) -> None:
-    process = _talkgen(site, "--port", "0")
+    process = start_serve(site, "--port", "0")
     try:
-        url = _line_with(process, "serving").split(" at ")[1].split()[0]
+        url = line_with(process, "serving").split(" at ")[1].split()[0]
         assert url.startswith("http://127.0.0.1:")
-        _line_with(process, "built the site")
+        line_with(process, "built the site")
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=20)
     finally:
@@ -186,7 +164,7 @@ def test_a_busy_port_is_a_one_line_error_and_exit_2(site: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        process = _talkgen(site, "--port", str(port))
+        process = start_serve(site, "--port", str(port))
         _, err = process.communicate(timeout=30)
     assert process.returncode == 2
     assert err.strip().count("\n") == 0 and "already in use" in err

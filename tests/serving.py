@@ -1,0 +1,31 @@
+"""`talkgen serve` as a user starts it: a subprocess whose stderr lines the tests wait for."""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def start_serve(site: Path, *args: str) -> subprocess.Popen[str]:
+    """`python -m talkgen serve --root SITE ARGS`, stdout and stderr piped, unbuffered."""
+    return subprocess.Popen([sys.executable, "-m", "talkgen", "serve", "--root", str(site), *args],
+                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def line_with(process: subprocess.Popen[str], text: str, timeout: float = 30) -> str:
+    """The first stderr line containing `text`; fails if the server ends or the time runs out."""
+    deadline = time.monotonic() + timeout
+    assert process.stderr is not None
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stderr], [], [], 0.5)
+        if ready:
+            line = process.stderr.readline()
+            if text in line:
+                return line
+            assert line, "talkgen serve ended early"
+    raise AssertionError(f"no line with {text!r}")
