@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from talkgen.config import SiteConfig
 from talkgen.loader import Loaded, parse_episode
 from talkgen.structure import SectionTable, parse_question
@@ -97,6 +99,20 @@ def test_raw_html_is_escaped_unless_allowed() -> None:
     loaded = parse_episode((HEAD + body).encode(), "episodes/002.md", "002.md", allowed, Urls())
     assert loaded.episode is not None and "<b>粗</b>" in loaded.episode.sections[0].html
 
+
+
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "vbscript:msgbox(1)",
+                                    "data:text/html,x", "data:image/png;base64,iVBORw0KGgo=",
+                                    "file:///etc/passwd"])
+@pytest.mark.parametrize("allow_html", [False, True])
+def test_unsafe_link_targets_are_text_with_w033(target: str, allow_html: bool) -> None:
+    body = BODY.replace("新闻。", f"[链接]({target}) ![图]({target})")
+    config = SiteConfig(root=Path("/site"), allow_html=allow_html)
+    loaded = parse_episode((HEAD + body).encode(), "episodes/002.md", "002.md", config, Urls())
+    assert loaded.episode is not None
+    section = loaded.episode.sections[0].html
+    assert "<a " not in section and "<img" not in section and f"[链接]({target})" in section
+    assert [d.code for d in loaded.diagnostics].count("W033") == 2
 
 def test_code_blocks_are_highlighted_by_class() -> None:
     body = BODY.replace("新闻。", "```python\ndef f():\n    return 1\n```")
