@@ -13,7 +13,7 @@ from .conftest import REPO
 
 DOCS = REPO / "docs"
 PAGES = ["getting-started.md", "episode-format.md", "commands.md", "configuration.md",
-         "diagnostics.md", "theming.md", "deploying.md"]
+         "diagnostics.md", "theming.md", "deploying.md", "security.md"]
 
 
 def read(name: str) -> str:
@@ -53,3 +53,12 @@ def test_every_template_is_described() -> None:
     doc = read("theming.md")
     templates = sorted(p.name for p in (REPO / "templates").glob("*.html"))
     assert [t for t in templates if f"`{t}`" not in doc] == []
+
+
+def test_every_test_security_md_cites_exists() -> None:
+    cited = re.findall(r"`(tests/[\w/.-]+?)(?:::(\w+))?`", read("security.md"))
+    assert len(cited) >= 30
+    missing = [f"{path}::{name}" if name else path for path, name in cited
+               if not (REPO / path).exists()
+               or name and f"def {name}(" not in (REPO / path).read_text(encoding="utf-8")]
+    assert missing == []

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from talkgen.output import unsafe_output
+
 from .conftest import FIXTURES, run_talkgen
 from .test_build import tree_digest
 
@@ -77,3 +79,12 @@ def test_new_refuses_to_overwrite_even_a_symlink(fixture_site: Path, tmp_path: P
     os.symlink(target, fixture_site / "episodes" / "007.md")
     assert run_talkgen("new", "7", cwd=fixture_site).returncode == 1
     assert target.read_text() == "keep me"
+
+
+def test_every_folder_holding_the_users_work_is_refused_as_output(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    refused = [site, site / "episodes", site / "templates", site / "static", tmp_path,
+               Path.home(), Path("/")]
+    assert [out for out in refused if unsafe_output(out, site) is None] == []
+    assert unsafe_output(site / "_site", site) is None
+    assert unsafe_output(tmp_path / "elsewhere", site) is None
