@@ -7,24 +7,31 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import jinja2
 
+from .affected import affected, changed_numbers, related_map, sharing_a_topic
+from .cache import FOLDER, Store, code_hash, files_hash
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic, sort_diagnostics
 from .feeds import crawler_files
-from .loader import Loaded, episode_files, read_episode
+from .loader import Loaded, episode_files
+from .loading import EpisodeCache, load_all
 from .markdown import pygments_css
 from .model import Episode, Site
-from .output import recover, unsafe_output, write_site
-from .render import Page, render_site
-from .search import search_files
+from .output import recover, unsafe_output, write_site, written_files
+from .pool import ordered_map
+from .render import Page, Renderer
+from .search import FOLDER as FOLDER_SEARCH
+from .search import INDEXED, index_folder
 from .site import build_site, check_site, involving
-from .theme import static_dirs
-from .urls import Urls
+from .theme import static_dirs, template_dirs
+
+BUILD_FILE = "build.pickle"
 
 
 @dataclass
@@ -32,6 +39,7 @@ class CheckResult:
     diagnostics: list[Diagnostic]
     files: int
     episodes: list[Episode] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # episode source → content key
 
     def failed(self, strict: bool = False) -> bool:
         return any(d.is_error or strict for d in self.diagnostics)
@@ -45,6 +53,8 @@ class BuildResult:
     written: int = 0
     pages: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+    related: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -55,11 +65,13 @@ class BuildResult:
         return self.site is not None
 
 
-def check(config: SiteConfig, only: list[Path] | None = None) -> CheckResult:
+def check(config: SiteConfig, only: list[Path] | None = None, *, cache: EpisodeCache | None = None,
+          parallel: bool = False) -> CheckResult:
     """Load and validate every episode (or just `only`, plus site-wide rules that involve them)."""
     files, skipped = episode_files(config)
-    urls = Urls(config.base_path, config.base_url)
-    result = check_loaded([read_episode(path, config, urls) for path in files], skipped)
+    loaded = load_all(config, files, cache=cache, parallel=parallel)
+    result = check_loaded([one.loaded for one in loaded], skipped)
+    result.keys = {one.loaded.episode.source: one.key for one in loaded if one.loaded.episode}
     if only is not None:
         wanted = {p.resolve() for p in only}
         named = {d.location.file for d in result.diagnostics} | {e.source for e in result.episodes}
@@ -87,13 +99,42 @@ class SiteOutput:
     pages: list[Page]
     static_dirs: list[Path]
     generated: dict[str, str]
+    reused: dict[str, Path] = field(default_factory=dict)  # unchanged pages: last build's files
 
     def files(self) -> dict[str, bytes]:
         """Output path → content, for serving from memory; static files are read here."""
         files = {name: path.read_bytes() for name, path in static_files(self.static_dirs).items()}
+        files.update((name, path.read_bytes()) for name, path in self.reused.items())
         files.update((name, text.encode("utf-8")) for name, text in self.generated.items())
         files.update((page.path, page.html.encode("utf-8")) for page in self.pages)
         return files
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the last build wrote, kept in the cache so the next one renders only what changed."""
+
+    out: str
+    keys: dict[str, str]  # episode source → content key, to find its episodes in the cache
+    related: dict[int, tuple[int, ...]]
+    written: dict[str, tuple[int, int]]  # output path → (size, mtime_ns)
+
+    def site(self, cache: EpisodeCache, config: SiteConfig) -> Site | None:
+        """The last build's site, from the cached episodes (None once one is gone)."""
+        loaded = [cache.entries.get(key) for key in self.keys.values()]
+        if any(one is None or one.episode is None for one in loaded):
+            return None
+        return build_site([one.episode for one in loaded if one and one.episode],
+                          drafts=config.drafts, aliases=config.aliases)
+
+    def intact(self, out: Path, path: str) -> Path | None:
+        """The last build's file at `path`, if it is still there as written."""
+        target = out / path
+        try:
+            stat = target.stat()
+        except OSError:
+            return None
+        return target if self.written.get(path) == (stat.st_size, stat.st_mtime_ns) else None
 
 
 def static_files(dirs: Sequence[Path]) -> dict[str, Path]:
@@ -112,30 +153,85 @@ def generated_files() -> dict[str, str]:
     return {"static/pygments.css": pygments_css()}
 
 
-def gather(config: SiteConfig, *, strict: bool = False) -> tuple[BuildResult, SiteOutput | None]:
-    """Validate and render every page in memory; the output is None when the site is invalid."""
-    started = time.perf_counter()
-    result = BuildResult(check(config), config.output)
+def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | None = None,
+           parallel: bool = False, previous: Previous | None = None,
+           ) -> tuple[BuildResult, SiteOutput | None]:
+    """Validate and render every page in memory; the output is None when the site is invalid.
+
+    With `previous` (the last build of the same configuration), pages an edit cannot have
+    changed are not rendered: SiteOutput.reused points at the last build's files instead.
+    """
+    clock = _Clock()
+    result = BuildResult(check(config, cache=cache, parallel=parallel), config.output)
+    clock.lap(result, "load")
     if result.check.failed(strict):
         return result, None
     site = build_site(result.check.episodes, drafts=config.drafts, aliases=config.aliases)
+    old = previous.site(cache, config) if previous and cache \
+        and previous.out == str(config.output.resolve()) \
+        else None
+    related = _related(old, site, previous)
+    clock.lap(result, "index")
     try:
-        pages = render_site(site, config)
+        plan = Renderer(site, config).plan()
     except jinja2.TemplateError as err:
         result.check.diagnostics.append(template_diagnostic(err, config.root))
         return result, None
-    crawl, warnings = crawler_files(site, config, [page.path for page in pages])
+    reused = _reusable(previous, old, site, related, list(plan), config.output)
+    rendered = ordered_map(partial(_render, plan, config.root),
+                           [path for path in plan if path not in reused], parallel=parallel)
+    errors = [d for d in rendered if isinstance(d, Diagnostic)]
+    if errors:
+        result.check.diagnostics.append(errors[0])
+        return result, None
+    pages = [page for page in rendered if isinstance(page, Page)]
+    clock.lap(result, "render")
+    crawl, warnings = crawler_files(site, config, list(plan))
     result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
     if strict and warnings:
         return result, None
-    result.site, result.pages = site, len(pages)
-    result.seconds = time.perf_counter() - started
-    return result, SiteOutput(pages, static_dirs(config.root), generated_files() | crawl)
+    result.site, result.pages, result.related = site, len(plan), related
+    result.seconds = clock.total()
+    return result, SiteOutput(pages, static_dirs(config.root), generated_files() | crawl, reused)
 
 
-def build(config: SiteConfig, *, strict: bool = False) -> BuildResult:
-    """Validate, render every page in memory, then write the output folder in one swap."""
-    started = time.perf_counter()
+def _render(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
+    """One page; a template error comes back as a diagnostic (it may cross a process boundary)."""
+    try:
+        return plan[path]()
+    except jinja2.TemplateError as err:
+        return template_diagnostic(err, root)
+
+
+def _related(old: Site | None, site: Site, previous: Previous | None) -> dict[int, tuple[int, ...]]:
+    """Related episodes of every episode; recomputed only where an edit can move them."""
+    if old is None or previous is None \
+            or [e.number for e in old.episodes] != [e.number for e in site.episodes]:
+        return related_map(site)
+    changed = changed_numbers(old, site)
+    moved = sharing_a_topic(old, [old.by_number[n] for n in changed]) \
+        | sharing_a_topic(site, [site.by_number[n] for n in changed])
+    return related_map(site, moved, previous.related)
+
+
+def _reusable(previous: Previous | None, old: Site | None, site: Site,
+              related: dict[int, tuple[int, ...]], paths: list[str], out: Path) -> dict[str, Path]:
+    """Pages the edit since `previous` cannot have changed, mapped to the last build's files."""
+    if previous is None or old is None:
+        return {}
+    change = affected(old, site, changed_numbers(old, site), previous.related, related, paths)
+    if change.everything:
+        return {}
+    reused = {}
+    for path in paths:
+        if path not in change.pages and (file := previous.intact(out, path)) is not None:
+            reused[path] = file
+    return reused
+
+
+def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> BuildResult:
+    """Validate, render in memory what changed, then write the output folder in one swap."""
+    clock = _Clock()
     reason = unsafe_output(config.output, config.root)
     if reason:
         result = BuildResult(check(config), config.output)
@@ -143,16 +239,67 @@ def build(config: SiteConfig, *, strict: bool = False) -> BuildResult:
             "E041", reason, str(config.output), hint="choose another folder with --out"))
         return result
     recover(config.output)
-    result, output = gather(config, strict=strict)
+    out = config.output.resolve()
+    builds = Store(config.root / FOLDER, page_salt(config)) if cache else None
+    previous = builds.read(BUILD_FILE) if builds else None
+    episodes = EpisodeCache(config) if cache else None
+    result, output = gather(config, strict=strict, cache=episodes, parallel=True,
+                            previous=previous if isinstance(previous, Previous) else None)
+    if episodes is not None:
+        episodes.save(result.check.keys.values())
     if output is None:
         result.site = None
         return result
-    index, warnings = search_files(output.pages) if config.search else ({}, [])
-    result.check.diagnostics += warnings
-    result.written = write_site(config.output, output.pages, output.static_dirs,
-                                {**output.generated, **index})
-    result.seconds = time.perf_counter() - started
+    clock.phases, clock.last = dict(result.phases), time.perf_counter()
+    searched: list[Diagnostic] = []
+    reused = dict(output.reused)
+    if config.search and isinstance(previous, Previous) and _search_reusable(output, previous):
+        reused |= {path: old for path in previous.written if path.startswith(FOLDER_SEARCH + "/")
+                   if (old := previous.intact(out, path))}
+
+    def index(staging: Path) -> None:
+        if config.search and not any(p.startswith(FOLDER_SEARCH + "/") for p in reused):
+            searched.extend(index_folder(staging))
+
+    result.written = write_site(out, output.pages, output.static_dirs, output.generated,
+                                reused=reused, before_swap=index)
+    result.check.diagnostics += searched
+    clock.lap(result, "write + search" if config.search else "write")
+    if builds is not None and result.site is not None:
+        builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related,
+                                          written_files(out)))
+    result.seconds = clock.total()
     return result
+
+
+def _search_reusable(output: SiteOutput, previous: Previous) -> bool:
+    """The index covers the episode pages only: reuse it when none was rendered anew."""
+    episodes_rendered = any(p.path.startswith(INDEXED) for p in output.pages)
+    had_index = any(p.startswith(FOLDER_SEARCH + "/") for p in previous.written)
+    return had_index and not episodes_rendered
+
+
+def page_salt(config: SiteConfig) -> str:
+    """Everything besides episodes that a rendered page depends on: code, config, templates."""
+    templates = [p for d in template_dirs(config.root) for p in d.rglob("*") if p.is_file()]
+    return f"{code_hash()}|{config!r}|{files_hash(templates)}"
+
+
+class _Clock:
+    """Phase timings for the summary and the benchmark's profile."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.phases: dict[str, float] = {}
+
+    def lap(self, result: BuildResult, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = now - self.last
+        self.last = now
+        result.phases = dict(self.phases)
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
 
 
 def template_diagnostic(err: jinja2.TemplateError, root: Path) -> Diagnostic:

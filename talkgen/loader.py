@@ -38,20 +38,20 @@ def episode_files(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
             continue
         if path.is_symlink() and config.root.resolve() not in path.resolve().parents:
             skipped.append(diagnostic(
-                "W034", f'skipped "{_relative(path, config.root)}": it links outside the site',
-                _relative(path, config.root), hint="copy the file into episodes/ instead"))
+                "W034", f'skipped "{site_relative(path, config.root)}": it links outside the site',
+                site_relative(path, config.root), hint="copy the file into episodes/ instead"))
         elif EPISODE_NAME.match(path.name):
             files.append(path)
         elif path.name.lower() != "readme.md":
             skipped.append(diagnostic(
                 "W032", f'skipped "{path.name}": episode files are named by number',
-                _relative(path, config.root), hint="name it like 003.md"))
+                site_relative(path, config.root), hint="name it like 003.md"))
     files.sort(key=lambda p: (int(EPISODE_NAME.match(p.name).group(1)), p.name))  # type: ignore[union-attr]
     return files, skipped
 
 
 def read_episode(path: Path, config: SiteConfig, urls: Urls) -> Loaded:
-    rel = _relative(path, config.root)
+    rel = site_relative(path, config.root)
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -169,7 +169,7 @@ def _episode(meta: dict[str, Any], section_meta: dict[str, dict[str, Any]], body
     )
 
 
-def _relative(path: Path, root: Path) -> str:
+def site_relative(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

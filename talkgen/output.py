@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from .render import Page
@@ -25,8 +25,13 @@ def unsafe_output(out: Path, root: Path) -> str | None:
 
 
 def write_site(out: Path, pages: Iterable[Page], static_dirs: Iterable[Path],
-               generated: Mapping[str, str | bytes]) -> int:
-    """Write everything into a fresh staging folder, then swap it in; returns files written."""
+               generated: Mapping[str, str | bytes], *, reused: Mapping[str, Path] | None = None,
+               before_swap: Callable[[Path], None] | None = None) -> int:
+    """Write everything into a fresh staging folder, then swap it in; returns files written.
+
+    `reused` files (unchanged since the last build) are hard-linked from the old output, so
+    a warm build writes only what changed; `before_swap` may add to the staging folder.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
@@ -34,17 +39,39 @@ def write_site(out: Path, pages: Iterable[Page], static_dirs: Iterable[Path],
     staging.mkdir()
     try:
         count = _copy_static(static_dirs, staging / "static")
+        for name, source in (reused or {}).items():
+            _link(source, staging / name)
         for name, text in generated.items():
             _write(staging / name, text)
             count += 1
         for page in pages:
             _write(staging / page.path, page.html)
             count += 1
+        if before_swap is not None:
+            before_swap(staging)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
+
+
+def written_files(out: Path) -> dict[str, tuple[int, int]]:
+    """Output path → (size, mtime_ns) of every file: how the next build knows a file is intact."""
+    found = {}
+    for path in out.rglob("*"):
+        stat = path.stat()
+        if not path.is_dir():
+            found[path.relative_to(out).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not supported
+        shutil.copy2(source, target)
 
 
 def recover(out: Path) -> None:

@@ -58,6 +58,7 @@ class Renderer:
                             if identity(name) in self.people})
         self.profiles = {p.name: p.url for p in config.people if p.url}
         self.position = {e.number: i for i, e in enumerate(site.episodes)}  # newest first
+        self._cards: dict[int, dict[str, Any]] = {}
         self.env.globals.update(site=self._site_view(), urls=self.urls)
 
     def pages(self) -> Iterator[Page]:
@@ -114,6 +115,13 @@ class Renderer:
         return [link for i, link in enumerate(links) if link not in links[:i]]
 
     def episode_card(self, e: Episode) -> dict[str, Any]:
+        """The summary of an episode shown in lists; made once per episode (lists share it)."""
+        card = self._cards.get(e.number)
+        if card is None:
+            card = self._cards[e.number] = self._card(e)
+        return card
+
+    def _card(self, e: Episode) -> dict[str, Any]:
         return {
             "number": f"{e.number:03d}",
             "url": self.urls.episode(e.number),

@@ -8,6 +8,7 @@ so a failed build never leaves a half-written index in the output folder.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,36 +27,45 @@ SECONDS_PER_PAGE = 0.1
 def search_files(pages: Sequence[Page],
                  timeout: float | None = None) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """Output path → content of the Pagefind bundle; none, and a W060, when Pagefind cannot run."""
-    episodes = [p for p in pages if p.path.startswith(INDEXED)]
-    limit = timeout if timeout is not None else SECONDS + SECONDS_PER_PAGE * len(episodes)
+    with tempfile.TemporaryDirectory(prefix="talkgen-search-") as tmp:
+        site = Path(tmp) / "site"
+        for page in pages:
+            path = site / page.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page.html, encoding="utf-8")
+        problems = index_folder(site, timeout)
+        out = site / FOLDER
+        files = {f"{FOLDER}/{path.relative_to(out).as_posix()}": path.read_bytes()
+                 for path in sorted(out.rglob("*")) if path.is_file()}
+    return files, problems
+
+
+def index_folder(site: Path, timeout: float | None = None) -> list[Diagnostic]:
+    """Index the episode pages of a written site into site/pagefind/; a W060 when that fails,
+    and then no pagefind/ folder at all rather than half of one."""
+    count = sum(1 for _ in (site / INDEXED).rglob("*.html"))
+    limit = timeout if timeout is not None else SECONDS + SECONDS_PER_PAGE * count
+    out = site / FOLDER
     try:
-        with tempfile.TemporaryDirectory(prefix="talkgen-search-") as tmp:
-            asyncio.run(asyncio.wait_for(_index(episodes, Path(tmp)), limit))
-            out = Path(tmp) / "out"
-            files = {f"{FOLDER}/{path.relative_to(out).as_posix()}": path.read_bytes()
-                     for path in sorted(out.rglob("*")) if path.is_file()}
+        asyncio.run(asyncio.wait_for(_index(site, out), limit))
+        if not (out / "pagefind.js").is_file():
+            raise RuntimeError("Pagefind wrote no pagefind.js")
     except Exception as err:  # noqa: BLE001 - search is optional: any failure becomes a warning
-        return {}, [not_built(_reason(err, limit))]
-    if not any(name.endswith("/pagefind.js") for name in files):
-        return {}, [not_built("Pagefind wrote no pagefind.js")]
-    return files, []
+        shutil.rmtree(out, ignore_errors=True)
+        return [not_built(_reason(err, limit))]
+    return []
 
 
-async def _index(pages: Sequence[Page], folder: Path) -> None:
+async def _index(site: Path, out: Path) -> None:
     from pagefind.service import PagefindService  # imported here: a missing package is a warning
 
-    # The pages go to disk and are indexed in one request: the service answers one message
-    # per 0.1 s poll, so adding 1000 pages one by one would cost 100 s.
-    source = folder / "site"
-    for page in pages:
-        path = source / page.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page.html, encoding="utf-8")
+    # One request for the whole folder: the service answers one message per 0.1 s poll,
+    # so adding 1000 pages one by one would cost 100 s.
     service = await PagefindService().launch()
     try:
         index = await service.create_index({"exclude_selectors": EXCLUDED,
-                                            "output_path": str(folder / "out")})
-        await index.add_directory(str(source))
+                                            "output_path": str(out)})
+        await index.add_directory(str(site), glob=f"{INDEXED}**/*.html")
         await index.write_files()
     finally:
         await _stop(service)

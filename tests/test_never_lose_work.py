@@ -45,7 +45,7 @@ def test_kill_9_during_a_build_leaves_a_whole_site(tmp_path: Path) -> None:
         assert after == before or "改动" in (site / "_site/episodes/001/index.html").read_text()
         assert (site / "_site" / "index.html").is_file()
     assert run_talkgen("build", cwd=site).returncode == 0
-    assert sorted(p.name for p in tmp_path.joinpath("site").iterdir()) == ["_site", "episodes"]
+    assert sorted(p.name for p in site.iterdir()) == [".talkgen-cache", "_site", "episodes"]
 
 
 def test_interrupted_swap_is_recovered_by_the_next_build(fixture_site: Path) -> None:

@@ -1,0 +1,101 @@
+"""The build cache and parallel build change speed, never bytes: cold, warm, after an edit,
+serial and parallel builds of the same input are identical; a bad cache is ignored."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from talkgen.build import gather
+from talkgen.config import load_config
+
+from .conftest import run_talkgen
+from .sitegen import write_site
+from .test_build import tree_digest
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def build(site: Path, key_home: Path, *args: str) -> dict[str, str]:
+    result = run_talkgen("build", "--no-search", *args, cwd=site,
+                         env={"XDG_CACHE_HOME": str(key_home)})
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return tree_digest(site / "_site")
+
+
+def cold_digest(site: Path, tmp: Path) -> dict[str, str]:
+    """The same input built from scratch in another folder, with no cache at all."""
+    fresh = tmp / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("_site", ".talkgen-cache"))
+    return build(fresh, tmp / "fresh-key")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", 80)  # enough episodes for the parallel path
+
+
+def test_cold_warm_edited_serial_and_parallel_builds_are_identical(site: Path,
+                                                                   tmp_path: Path) -> None:
+    key = tmp_path / "key"
+    cold = build(site, key)
+    assert (site / ".talkgen-cache").is_dir()
+    assert build(site, key) == cold  # warm: nothing changed
+    episode = site / "episodes" / "040.md"
+    episode.write_text(episode.read_text(encoding="utf-8").replace("topics: [", "topics: [新话题, ")
+                       + "\n编辑后的一句话。\n", encoding="utf-8")
+    edited = build(site, key)
+    assert edited != cold
+    assert edited == cold_digest(site, tmp_path)
+    (site / "episodes" / "081.md").write_text(
+        (site / "episodes" / "080.md").read_text(encoding="utf-8")
+        .replace("number: 80", "number: 81"), encoding="utf-8")
+    assert build(site, key) == cold_digest(site, tmp_path)  # a new episode moves every page
+    config, _ = load_config(site)
+    _, serial = gather(config, parallel=False)
+    assert serial is not None
+    written = {p.relative_to(site / "_site").as_posix(): p.read_bytes()
+               for p in (site / "_site").rglob("*") if p.is_file()}
+    assert serial.files() == written
+
+
+def test_damaged_cache_is_ignored_and_rebuilt(site: Path, tmp_path: Path) -> None:
+    key = tmp_path / "key"
+    cold = build(site, key)
+    for path in (site / ".talkgen-cache").glob("*.pickle"):
+        path.write_bytes(path.read_bytes()[:100] + b"garbage")
+    assert build(site, key) == cold
+    for path in (site / ".talkgen-cache").glob("*.pickle"):
+        path.write_bytes(b"")
+    assert build(site, key) == cold
+
+
+def test_a_cache_from_elsewhere_is_never_unpickled(site: Path, tmp_path: Path) -> None:
+    """A pull request could commit .talkgen-cache/: unsigned data must not run."""
+    key = tmp_path / "key"
+    cold = build(site, key)
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    for path in (site / ".talkgen-cache").glob("*.pickle"):
+        path.write_bytes(b"\0" * 32 + pickle.dumps(Exploit()))
+    assert build(site, key) == cold
+    assert build(site, tmp_path / "another-key") == cold  # another user's key: a cache miss
+    assert not marker.exists()
+
+
+def test_a_page_changed_by_hand_in_the_output_is_rewritten(site: Path, tmp_path: Path) -> None:
+    key = tmp_path / "key"
+    cold = build(site, key)
+    page = site / "_site" / "episodes" / "010" / "index.html"
+    page.write_text("tampered", encoding="utf-8")
+    assert build(site, key) == cold
