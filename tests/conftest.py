@@ -12,7 +12,8 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
-SAMPLE = REPO.parent / "shared" / "samples" / "openllm-talk-001-legacy.md"
+SHARED_SAMPLE = REPO.parent / "shared" / "samples" / "openllm-talk-001-legacy.md"
+SAMPLE = FIXTURES / "samples" / SHARED_SAMPLE.name  # a copy, so the tests need nothing outside
 
 
 def run_talkgen(*args: str, cwd: Path, env: dict[str, str] | None = None,

@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from talkgen.diagnostics import RULES
 from talkgen.structure import SECTION_KINDS, normalize_title, parse_question
 
-from .conftest import FIXTURES, REPO, SAMPLE, run_talkgen
+from .conftest import FIXTURES, REPO, SAMPLE, SHARED_SAMPLE, run_talkgen
 
 HAND_EDITS = [("### 未归类内容", "### 访谈摘录")]
 LEGACY = sorted((FIXTURES / "legacy").glob("*.md"))
@@ -373,3 +373,9 @@ def test_an_unclosed_code_fence_is_closed_before_what_the_importer_adds(tmp_path
     assert text.endswith("```\n# 代码里的注释\n## Free Talk\n```\n\n## 本周推荐\n\n## Free Talk\n")
     assert codes == ["W053", "W053"]
     assert [c for c in check_codes(tmp_path) if c.startswith("E")] == []
+
+
+def test_the_sample_copy_is_the_communitys_sample() -> None:
+    if not SHARED_SAMPLE.exists():
+        pytest.skip("shared/ is not beside the repository")
+    assert SAMPLE.read_bytes() == SHARED_SAMPLE.read_bytes()
