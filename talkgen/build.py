@@ -172,11 +172,7 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
         else None
     related = _related(old, site, previous)
     clock.lap(result, "index")
-    try:
-        plan = Renderer(site, config).plan()
-    except jinja2.TemplateError as err:
-        result.check.diagnostics.append(template_diagnostic(err, config.root))
-        return result, None
+    plan = Renderer(site, config).plan()  # templates load when a page renders (see _render)
     reused = _reusable(previous, old, site, related, list(plan), config.output)
     rendered = ordered_map(partial(_render, plan, config.root),
                            [path for path in plan if path not in reused], parallel=parallel)

@@ -9,6 +9,7 @@ A damaged, foreign or outdated cache is ignored and rebuilt, never an error.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -24,6 +25,7 @@ FOLDER = ".talkgen-cache"
 _PACKAGE = Path(__file__).resolve().parent
 
 
+@functools.cache
 def code_hash() -> str:
     """talkgen's version and source: a new talkgen never reads an old talkgen's cache."""
     digest = hashlib.sha256(__version__.encode())

@@ -20,6 +20,7 @@ from .diagnostics import (
     format_github,
     format_json,
     format_text,
+    plural,
     sort_diagnostics,
     summary,
 )
@@ -181,8 +182,8 @@ def run_build(args: argparse.Namespace) -> int:
         return CONTENT_ERROR
     assert result.site is not None
     site = result.site
-    print(f"built {_count(len(site.episodes), 'episode')}, {_count(len(site.topics), 'topic')}, "
-          f"{_count(result.pages, 'page')} in {result.seconds:.2f} s → {_shown(config.output)}/",
+    print(f"built {plural(len(site.episodes), 'episode')}, {plural(len(site.topics), 'topic')}, "
+          f"{plural(result.pages, 'page')} in {result.seconds:.2f} s → {_shown(config.output)}/",
           file=sys.stderr)
     return OK
 
@@ -256,10 +257,6 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def print_line(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _shown(path: Path) -> str:

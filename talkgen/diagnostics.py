@@ -174,11 +174,12 @@ def count(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     """The one-line tally: '2 errors, 1 warning in 41 episodes'."""
     errors, warnings = count(diagnostics)
-    parts = [_plural(errors, "error"), _plural(warnings, "warning")]
-    return f"{', '.join(parts)} in {_plural(files, 'episode')}"
+    parts = [plural(errors, "error"), plural(warnings, "warning")]
+    return f"{', '.join(parts)} in {plural(files, 'episode')}"
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """'1 episode', '2 episodes'."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 

@@ -206,7 +206,3 @@ class Renderer:
         views = [self.question_view(e, q) for e in self.site.episodes for q in e.questions]
         return {"open": [v for v in views if v["open"]],
                 "answered": [v for v in views if not v["open"]]}
-
-
-def render_site(site: Site, config: SiteConfig) -> list[Page]:
-    return list(Renderer(site, config).pages())

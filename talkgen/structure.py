@@ -7,9 +7,10 @@ kind is one more row.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from .model import identity
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ KIND_KEYS: tuple[str, ...] = tuple(kind.key for kind in SECTION_KINDS)
 
 def normalize_title(text: str) -> str:
     """Case- and width-insensitive form of a heading, for matching titles and aliases."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return " ".join(identity(text).split())
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,14 @@ import os
 import select
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from talkgen.incremental import Preview
+from talkgen.serve import PreviewServer
 
 
 def start_serve(site: Path, *args: str) -> subprocess.Popen[str]:
@@ -29,3 +35,17 @@ def line_with(process: subprocess.Popen[str], text: str, timeout: float = 30) ->
                 return line
             assert line, "talkgen serve ended early"
     raise AssertionError(f"no line with {text!r}")
+
+
+@contextmanager
+def running_preview(site: Path) -> Iterator[PreviewServer]:
+    """The preview server in this process on a free port, stopped on exit."""
+    server = PreviewServer(Preview(site), "127.0.0.1", 0, quiet=0.02)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    assert server.ready.wait(30)
+    try:
+        yield server
+    finally:
+        server.close()
+        thread.join(10)

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from talkgen.incremental import Preview
-from talkgen.serve import PreviewServer
-
 from .browser import chromium
 from .conftest import REPO
+from .serving import running_preview
 from .sitegen import write_site
 
 pytestmark = pytest.mark.timeout(120)
@@ -30,21 +27,13 @@ def site(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def page(site: Path) -> Iterator[Page]:
-    server = PreviewServer(Preview(site), "127.0.0.1", 0, quiet=0.02)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    assert server.ready.wait(30)
-    try:
-        with chromium() as browser:
-            tab = browser.new_page()
-            tab.set_default_timeout(10_000)
-            tab.goto(server.url + "episodes/003/")
-            tab.wait_for_function("() => !!document.querySelector('[data-talkgen-preview]')")
-            tab.wait_for_timeout(300)  # the event stream is connected
-            yield tab
-    finally:
-        server.close()
-        thread.join(10)
+    with running_preview(site) as server, chromium() as browser:
+        tab = browser.new_page()
+        tab.set_default_timeout(10_000)
+        tab.goto(server.url + "episodes/003/")
+        tab.wait_for_function("() => !!document.querySelector('[data-talkgen-preview]')")
+        tab.wait_for_timeout(300)  # the event stream is connected
+        yield tab
 
 
 def replace(path: Path, old: str, new: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import signal
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from talkgen.cli import make_parser
-from talkgen.incremental import Preview
 from talkgen.serve import PreviewServer, output_path
 
-from .serving import line_with, start_serve
+from .serving import line_with, running_preview, start_serve
 from .sitegen import write_site
 
 pytestmark = pytest.mark.timeout(60)
@@ -36,13 +34,8 @@ def site(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(site: Path) -> Iterator[PreviewServer]:
-    running = PreviewServer(Preview(site), "127.0.0.1", 0, quiet=0.02)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    assert running.ready.wait(30)
-    yield running
-    running.close()
-    thread.join(10)
+    with running_preview(site) as running:
+        yield running
 
 
 def get(server: PreviewServer, target: str, method: str = "GET") -> http.client.HTTPResponse:
