@@ -69,6 +69,9 @@ class Episode:
     topics: tuple[str, ...] = ()
     contributors: tuple[str, ...] = ()
     draft: bool = False
+    label: str = ""  # e.g. "番外02": shown instead of the number
+    video: str = ""  # the recording's URL
+    editors: tuple[str, ...] = ()
     intro_html: str = ""
     sections: tuple[Section, ...] = ()
     links: tuple[EpisodeLink, ...] = ()

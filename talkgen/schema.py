@@ -14,8 +14,9 @@ from typing import Any, Literal
 from .diagnostics import Diagnostic, diagnostic, did_you_mean
 from .frontmatter import Path, YamlDoc
 from .structure import SECTION_KINDS
+from .urls import is_web_url
 
-Kind = Literal["int", "str", "date", "bool", "names", "name_or_names", "mapping", "time"]
+Kind = Literal["int", "str", "date", "bool", "names", "name_or_names", "mapping", "time", "url"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ EPISODE_FIELDS: tuple[Field, ...] = (
     Field("topics", "names", doc="episode-level topics"),
     Field("contributors", "names", doc="contributors; section contributors are added"),
     Field("draft", "bool", doc="drafts are built only with --drafts"),
+    Field("label", "str", doc='shown instead of the number for a special episode, e.g. "番外02"'),
+    Field("video", "url", doc="the recording of the talk: an http(s) URL"),
+    Field("editors", "names", doc="who edited the notes"),
     Field("sections", "mapping", doc="per-section metadata, keyed by section kind",
           children=tuple(Field(k.key, "mapping", doc=k.title, children=SECTION_META_FIELDS)
                          for k in SECTION_KINDS)),
@@ -60,6 +64,7 @@ _TYPE_WORDS = {
     "name_or_names": "a name or a list of names",
     "mapping": "a mapping of keys to values",
     "time": 'a time like "22:00"',
+    "url": "an http(s) URL, e.g. https://www.bilibili.com/video/BV1xx411c7mD",
 }
 
 
@@ -201,6 +206,10 @@ def _to_time(v: Any) -> str | None:
     return None
 
 
+def _to_url(v: Any) -> str | None:
+    return v.strip() if isinstance(v, str) and is_web_url(v) else None
+
+
 def _to_mapping(v: Any) -> dict[str, Any] | None:
     if v is None:
         return {}
@@ -216,4 +225,5 @@ _CONVERTERS = {
     "name_or_names": _to_name_or_names,
     "mapping": _to_mapping,
     "time": _to_time,
+    "url": _to_url,
 }

@@ -31,6 +31,7 @@ _KINDS: dict[str, dict[str, Any]] = {
     "time": {"anyOf": [{"type": "string", "pattern": r"\S"},
                        {"type": "integer", "minimum": 0, "maximum": 24 * 60 - 1}]},
     "mapping": {"type": ["object", "null"]},
+    "url": {"type": "string", "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^/\s]"},
 }
 
 

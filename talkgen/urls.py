@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 
 @dataclass(frozen=True)
@@ -39,3 +39,25 @@ class Urls:
 
 def episode_path(number: int) -> str:
     return f"episodes/{number:03d}/"
+
+
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def is_safe_link(href: str) -> bool:
+    """The one URL policy for every link a page shows: http(s), mailto, or relative.
+
+    Browsers ignore leading whitespace/control characters and letter case in a scheme, so the
+    check does the same before reading it; anything with another scheme is refused.
+    """
+    cleaned = "".join(ch for ch in href if ch > " " and ch != "\x7f")
+    scheme = urlsplit(cleaned).scheme.lower()
+    if not scheme:
+        return True  # relative, or protocol-relative (the page's own http(s))
+    return scheme in LINK_SCHEMES
+
+
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host: what `video:` must be."""
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
