@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zoneinfo
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,8 @@ CONFIG_FIELDS: tuple[Field, ...] = (
     Field("description", "str", doc="one line about the site, for search engines and the feed"),
     Field("base_url", "str", doc="where the site is published, e.g. https://x.github.io/talk/"),
     Field("language", "str", doc="language of the pages, e.g. zh-CN (default) or en"),
+    Field("timezone", "str", doc="IANA time zone of episode times, e.g. Asia/Shanghai; default "
+          "Asia/Shanghai for zh sites, UTC otherwise"),
     Field("output", "str", doc="output folder, relative to the site; default _site"),
     Field("markdown", "mapping", doc="Markdown options",
           children=(Field("allow_html", "bool", doc="render raw HTML in episodes; default false"),)),
@@ -68,6 +72,7 @@ class SiteConfig:
     feed_size: int = 20
     feed_full_content: bool = True
     search: bool = True
+    timezone: str = ""  # empty: chosen by language (see `zone`)
     people: tuple[Person, ...] = ()
     drafts: bool = False
 
@@ -80,6 +85,13 @@ class SiteConfig:
         """The path part of base_url, always starting and ending with '/'."""
         path = urlsplit(self.base_url).path if self.base_url else "/"
         return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+    @property
+    def zone(self) -> str:
+        """The time zone of episode times: the configured one, else the community's usual one."""
+        if self.timezone:
+            return self.timezone
+        return "Asia/Shanghai" if self.language.lower().startswith("zh") else "UTC"
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -110,6 +122,7 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:
     values = checker.check(doc.data, CONFIG_FIELDS)
     _check_base_url(values, checker)
     _check_people(values, checker)
+    _check_timezone(values, checker)
     config = _apply(defaults, values)
     return config, [_about_config(d) for d in checker.diagnostics]
 
@@ -133,6 +146,25 @@ def _check_base_url(values: dict[str, Any], checker: FieldChecker) -> None:
         checker.report("E040", f'"base_url" must be an http(s) URL or a path, not "{url}"',
                        ("base_url",), "write base_url: https://name.github.io/repo/ (or /repo/)")
         values.pop("base_url")
+
+
+def _check_timezone(values: dict[str, Any], checker: FieldChecker) -> None:
+    zone = values.get("timezone")
+    if zone is not None and not is_time_zone(zone):
+        checker.report("E040", f'"timezone" must be an IANA time zone, not "{zone}"',
+                       ("timezone",), "write timezone: Asia/Shanghai (or UTC, Europe/Berlin, …)")
+        values.pop("timezone")
+
+
+def is_time_zone(name: str) -> bool:
+    """A name the IANA database knows; read from the system or the tzdata package, never a path."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*", name) or len(name) > 64:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def _check_people(values: dict[str, Any], checker: FieldChecker) -> None:
@@ -161,6 +193,7 @@ def _apply(config: SiteConfig, v: dict[str, Any]) -> SiteConfig:
         feed_size=v.get("feed", {}).get("size"),
         feed_full_content=v.get("feed", {}).get("full_content"),
         search=v.get("search"),
+        timezone=v.get("timezone"),
         people=tuple(Person(name, p.get("aliases", ()), p.get("url", ""))
                      for name, p in v.get("people", {}).items()) or None,
     )
