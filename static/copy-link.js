@@ -9,7 +9,9 @@
     if (!anchor || !navigator.clipboard) return;
     navigator.clipboard.writeText(anchor.href).then(function () {
       if (!status.isConnected) document.body.appendChild(status);
-      status.textContent = "已复制本节链接";
+      var messages = {};
+      try { messages = JSON.parse(document.getElementById("talkgen-messages").textContent); } catch (e) { /* default */ }
+      status.textContent = messages.link_copied || "\u2713";
       clearTimeout(status.timer);
       status.timer = setTimeout(function () { status.textContent = ""; }, 2500);
     }, function () { /* no clipboard permission: the link still works */ });

@@ -11,6 +11,13 @@
   var panel = form.querySelector(".site-search-results");
   var pagefind = null;
   var latest = "";
+  var messages = {};
+  try { messages = JSON.parse(document.getElementById("talkgen-messages").textContent); } catch (e) { /* keys shown */ }
+  function t(key, values) {
+    return (messages[key] || key).replace(/\{(\w+)\}/g, function (all, name) {
+      return values && name in values ? values[name] : all;
+    });
+  }
 
   function load() {
     if (!pagefind) {
@@ -18,7 +25,7 @@
         return pf.options({ baseUrl: form.getAttribute("action"), excerptLength: 24 })
           .then(function () { return pf; });
       });
-      pagefind.catch(function () { say("搜索暂不可用：站点没有搜索索引。"); });
+      pagefind.catch(function () { say(t("search_unavailable")); });
     }
     return pagefind;
   }
@@ -60,11 +67,11 @@
   function show(query, pages) {
     panel.textContent = "";
     if (!pages.length) {
-      say("没有找到与“" + query + "”相关的内容。");
+      say(t("search_none", { query: query }));
       panel.hidden = true;
       return;
     }
-    say("找到 " + pages.length + " 期与“" + query + "”相关。");
+    say(t("search_found", { count: pages.length, query: query }));
     var list = document.createElement("ol");
     list.className = "site-search-list";
     pages.forEach(function (page) {
@@ -99,7 +106,7 @@
       return Promise.all(found.results.slice(0, 8).map(function (r) { return r.data(); }));
     }).then(function (pages) {
       if (pages && query === latest) show(query, pages);
-    }).catch(function () { say("搜索暂不可用：站点没有搜索索引。"); });
+    }).catch(function () { say(t("search_unavailable")); });
   }
 
   function close() { panel.hidden = true; }

@@ -60,6 +60,8 @@ RULES: tuple[Rule, ...] = (
     Rule("W032", "file name is not an episode number", 'skipped "notes.md": name it like 003.md'),
     Rule("W033", "unsafe link target", 'link target "javascript:alert(1)" is not allowed'),
     Rule("W034", "symlink out of the site", 'skipped "episodes/002.md": it links outside the site'),
+    Rule("W035", "chapter points nowhere",
+         'chapter "Q&A" is not a section or heading of this episode'),
     Rule("E040", "invalid site configuration", 'talkgen.yaml: "base_url" must be a string'),
     Rule("E041", "output folder is not safe", "output folder is the site root"),
     Rule("E042", "template error", "templates/episode.html:3: unexpected '}'"),

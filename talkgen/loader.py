@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from . import frontmatter
 from .body import Body, Context, headings, questions, read_body
+from .chapters import Chapter, resolve
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic
 from .markdown import parser, render
-from .model import Episode, Section
+from .model import Episode, Section, identity
 from .schema import EPISODE_FIELDS, FieldChecker
 from .urls import Urls
 
@@ -76,7 +77,7 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
     diagnostics = checker.diagnostics
     _check_number(meta, doc, name, checker)
 
-    ctx = Context(rel, lines, split.body_line, parser(config.allow_html), urls)
+    ctx = Context(rel, lines, split.body_line, parser(config.allow_html, config.language), urls)
     body = read_body(ctx, split.body, config.sections)
     diagnostics += ctx.diagnostics
     section_meta: dict[str, dict[str, Any]] = meta.get("sections", {})
@@ -89,9 +90,33 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
                 "E024", f'"sections.{key}" describes a section the episode does not have',
                 rel, line, col, hint=f'add a "## {title}" section, or remove "{key}:" here',
                 source=lines, width=len(key)))
+    chapters = _chapters(meta.get("chapters", {}), body, doc, rel, lines, diagnostics)
     if any(d.is_error for d in diagnostics) or not {"number", "date", "host"} <= meta.keys():
         return Loaded(None, diagnostics)
-    return Loaded(_episode(meta, section_meta, body, ctx, config, rel), diagnostics)
+    episode = _episode(meta, section_meta, body, ctx, config, rel)
+    return Loaded(replace(episode, chapters=tuple((c.seconds, c.title, c.anchor)
+                                                  for c in chapters)), diagnostics)
+
+
+def _chapters(raw: dict[Any, str], body: Body, doc: frontmatter.YamlDoc, rel: str,
+              lines: list[str], diagnostics: list[Diagnostic]) -> tuple[Chapter, ...]:
+    """`chapters:` resolved against the sections and headings; each one that fails, a W035."""
+    targets: dict[str, tuple[str, str]] = {}
+    for raw_section in body.sections:
+        found = (raw_section.title, raw_section.anchor)
+        for name in (raw_section.kind.key, raw_section.title, raw_section.anchor):
+            targets.setdefault(identity(name), found)
+        for h in headings(raw_section.tokens):
+            for name in (h.text, h.anchor):
+                targets.setdefault(identity(name), (h.text, h.anchor))
+    chapters, problems = resolve(raw, targets)
+    for key, message in problems:
+        line, col = doc.where(("chapters", key), key=True)
+        diagnostics.append(diagnostic(
+            "W035", message, rel, line, col, source=lines, width=len(str(key)),
+            hint='map a time ("00:41:00", quoted) to a section kind such as free_talk, a '
+                 "section title or a heading of this episode"))
+    return chapters
 
 
 def decode(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:

@@ -14,10 +14,14 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+
+from .mathml import to_mathml
+from .messages import Messages
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 PYGMENTS_LIGHT = "default"  # passes WCAG AA contrast, unlike "friendly"
@@ -36,17 +40,21 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     """Highlighted HTML wrapped in <pre> so markdown-it uses it as is."""
     name = lang.split()[0] if lang else ""
     css_lang = f' class="language-{html.escape(name, quote=True)}"' if name else ""
+    label = f' data-lang="{html.escape(name[:32], quote=True)}"' if name else ""
     try:
         lexer = get_lexer_by_name(name) if name else None
     except ClassNotFound:
         lexer = None
     body = pygments_highlight(code, lexer, _FORMATTER) if lexer else html.escape(code)
-    return f'<pre class="highlight"><code{css_lang}>{body}</code></pre>'
+    return f'<pre class="highlight"{label}><code{css_lang}>{body}</code></pre>'
 
 
 @functools.cache
-def parser(allow_html: bool = False) -> MarkdownIt:
-    """The parser for a site; cached because building one is not free."""
+def parser(allow_html: bool = False, language: str = "zh-CN") -> MarkdownIt:
+    """The parser for a site; cached because building one is not free.
+
+    `language` picks the words of the heading links' labels (the UI message catalogue).
+    """
     md = MarkdownIt(
         "commonmark",
         {"html": allow_html, "linkify": True, "typographer": False, "xhtmlOut": False,
@@ -55,7 +63,15 @@ def parser(allow_html: bool = False) -> MarkdownIt:
     md.enable(["table", "strikethrough", "linkify"])
     md.validateLink = _safe_target  # type: ignore[method-assign]
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
-    md.add_render_rule("heading_close", _heading_close)
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False,
+           renderer=to_mathml)
+    messages = Messages(language)
+
+    def heading_close(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                      options: OptionsDict, env: EnvType) -> str:
+        return _heading_close(tokens, idx, messages)
+
+    md.add_render_rule("heading_close", heading_close)
     return md
 
 
@@ -65,15 +81,14 @@ def _safe_target(url: str) -> bool:
     return not _UNSAFE_TARGET.match(url)
 
 
-def _heading_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                   env: EnvType) -> str:
+def _heading_close(tokens: Sequence[Token], idx: int, label: Messages) -> str:
     """Close a heading with a '#' link to itself, so every heading can be linked to."""
     anchor = tokens[idx - 2].attrGet("id")
     link = ""
     if anchor:
         href = html.escape(f"#{anchor}", quote=True)
-        label = html.escape(f"链接到“{inline_text(tokens[idx - 1])}”", quote=True)
-        link = f'<a class="anchor" href="{href}" aria-label="{label}">#</a>'
+        text = html.escape(label("heading_link", title=inline_text(tokens[idx - 1])), quote=True)
+        link = f'<a class="anchor" href="{href}" aria-label="{text}">#</a>'
     return f"{link}</{tokens[idx].tag}>\n"
 
 

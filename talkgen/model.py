@@ -72,6 +72,7 @@ class Episode:
     label: str = ""  # e.g. "番外02": shown instead of the number
     video: str = ""  # the recording's URL
     editors: tuple[str, ...] = ()
+    chapters: tuple[tuple[int, str, str], ...] = ()  # (seconds, title, anchor), in time order
     intro_html: str = ""
     sections: tuple[Section, ...] = ()
     links: tuple[EpisodeLink, ...] = ()

@@ -17,11 +17,15 @@ import jinja2
 from markupsafe import Markup
 
 from .config import SiteConfig
+from .messages import Messages
 from .model import Episode, Question, Section, Site, Topic, identity
+from .qa import split_questions
 from .reading import reading_minutes
+from .readinglist import KINDS, Entry, anchor, found_in, reading_list
 from .site import related
 from .theme import template_dirs
 from .urls import Urls, episode_path
+from .video import recording
 
 SECTION_LABELS = {"free_talk": "Free Talk"}
 
@@ -59,7 +63,9 @@ class Renderer:
         self.profiles = {p.name: p.url for p in config.people if p.url}
         self.position = {e.number: i for i, e in enumerate(site.episodes)}  # newest first
         self._cards: dict[int, dict[str, Any]] = {}
-        self.env.globals.update(site=self._site_view(), urls=self.urls)
+        self.t = Messages(config.language)
+        self.env.globals.update(site=self._site_view(), urls=self.urls, t=self.t,
+                                script_messages=self.t.script_table())
 
     def pages(self) -> Iterator[Page]:
         return (render() for render in self.plan().values())
@@ -86,6 +92,7 @@ class Renderer:
             add(f"contributors/{person.slug}/index.html", "contributor.html",
                 partial(self.person, person))
         add("questions/index.html", "questions.html", self.questions)
+        add("reading/index.html", "reading.html", self.reading)
         add("404.html", "404.html", dict)
         return plan
 
@@ -98,7 +105,7 @@ class Renderer:
     def _site_view(self) -> dict[str, Any]:
         c = self.config
         return {"title": c.title, "description": c.description, "language": c.language,
-                "episode_count": len(self.site.episodes)}
+                "episode_count": len(self.site.episodes), "search": c.search}
 
     def topic_link(self, name: str) -> dict[str, str]:
         topic = self.topics[identity(name)]
@@ -123,7 +130,7 @@ class Renderer:
 
     def _card(self, e: Episode) -> dict[str, Any]:
         return {
-            "number": f"{e.number:03d}",
+            "number": e.label or f"#{e.number:03d}",
             "url": self.urls.episode(e.number),
             "title": e.title,
             "date": e.date.isoformat(),
@@ -131,6 +138,7 @@ class Renderer:
             "topics": [self.topic_link(t) for t in e.all_topics],
             "summary": e.summary,
             "draft": e.draft,
+            "video": bool(e.video),
         }
 
     def home(self) -> dict[str, Any]:
@@ -146,19 +154,48 @@ class Renderer:
             "episode": self.episode_card(e) | {"time": e.time, "reading_minutes": reading_minutes(e.text)},
             "contributors": self.person_links(e.all_contributors),
             "intro_html": Markup(e.intro_html),
-            "sections": [self.section(s) for s in e.sections],
+            "sections": [self.section(e, s) for s in e.sections],
+            "recording": self.recording(e),
+            "mentioned": self.mentioned(e),
             "previous": self.episode_card(older) if older else None,
             "next": self.episode_card(newer) if newer else None,
             "related": [self.episode_card(r) for r in related(self.site, e, self.topics)],
         }
 
-    def section(self, s: Section) -> dict[str, Any]:
+    def recording(self, e: Episode) -> dict[str, Any] | None:
+        """The video link, its click-to-load player and chapters; nothing is fetched before a click."""
+        if not e.video:
+            return None
+        r = recording(e.video)
+        return {"url": r.url, "platform": r.platform, "embed": r.embed,
+                "chapters": [{"time": _clock(at), "seconds": at, "title": title,
+                              "anchor": target, "link": r.link_at(at), "player": r.player_at(at)}
+                             for at, title, target in e.chapters]}
+
+    def mentioned(self, e: Episode) -> list[dict[str, str]]:
+        """What this episode mentions, from this episode alone (so an edit elsewhere cannot move it)."""
+        seen: dict[str, dict[str, str]] = {}
+        for item in found_in(e):
+            seen.setdefault(item.key, {"title": item.title, "kind": self.t(f"kind_{item.kind}"),
+                                       "url": self.urls.url("reading/") + "#" + anchor(item.key)})
+        return list(seen.values())
+
+    def section(self, e: Episode, s: Section) -> dict[str, Any]:
+        questions = {q.anchor: q for q in s.questions}
+        parts = [{"html": Markup(p.html),
+                  "question": self.question_block(e, questions[p.anchor], p.html)
+                  if p.anchor else None}
+                 for p in (split_questions(s.html, questions) if questions else ())]
         return {
             "kind": s.kind,
             "title": s.title,
             "anchor": s.anchor,
             "html": Markup(s.html),
-            "headings": s.headings,
+            "parts": parts,
+            "headings": [h if h.anchor not in questions else
+                         {"level": h.level, "anchor": h.anchor,
+                          "text": f"{questions[h.anchor].label}{self.t('question_label_sep')}"
+                                  f"{questions[h.anchor].text}"} for h in s.headings],
             "contributors": self.person_links(s.contributors),
             "topics": [self.topic_link(t) for t in s.topics],
         }
@@ -177,20 +214,24 @@ class Renderer:
                 "episodes": episodes}
 
     def person(self, person: Any) -> dict[str, Any]:
-        def section_ref(number: int, kind: str | None) -> dict[str, Any]:
-            e = self.site.by_number[number]
-            section = next((s for s in e.sections if s.kind == kind), None)
-            return {"episode": self.episode_card(e),
-                    "section": section.title if section else None,
-                    "url": self.urls.episode(number, section.anchor if section else "")}
-
+        kinds: dict[int, list[str | None]] = {}
+        for number, kind in person.contributed:  # newest first; one row per episode
+            kinds.setdefault(number, []).append(kind)
         asked = [self.question(self.site.by_number[n], anchor) for n, anchor in person.asked]
         return {
             "person": {"name": person.name, "url": self.profiles.get(person.name, "")},
             "hosted": [self.episode_card(self.site.by_number[n]) for n in person.hosted],
-            "contributed": [section_ref(n, kind) for n, kind in person.contributed],
+            "contributed": [self.contribution(n, k) for n, k in kinds.items()],
             "asked": [q for q in asked if q],
         }
+
+    def contribution(self, number: int, kinds: list[str | None]) -> dict[str, Any]:
+        """An episode someone contributed to, with the sections they wrote as labels."""
+        e = self.site.by_number[number]
+        sections = [{"title": s.title, "url": self.urls.episode(number, s.anchor)}
+                    for s in e.sections if s.kind in kinds]
+        return {"episode": self.episode_card(e), "url": self.urls.episode(number),
+                "sections": sections}
 
     def question(self, e: Episode, anchor: str) -> dict[str, Any] | None:
         q = next((q for q in e.questions if q.anchor == anchor), None)
@@ -199,10 +240,38 @@ class Renderer:
     def question_view(self, e: Episode, q: Question) -> dict[str, Any]:
         return {"label": q.label, "text": q.text, "open": q.is_open,
                 "asker": self.person_link(q.asker) if q.asker else None,
-                "url": self.urls.episode(e.number, q.anchor),
+                "url": self.urls.episode(e.number, q.anchor), "anchor": q.anchor,
                 "episode": self.episode_card(e)}
+
+    def question_block(self, e: Episode, q: Question, answer_html: str) -> dict[str, Any]:
+        """A question as the episode page shows it: the list view plus its answer."""
+        return self.question_view(e, q) | {"answer": Markup(answer_html) if answer_html.strip()
+                                           else None}
 
     def questions(self) -> dict[str, Any]:
         views = [self.question_view(e, q) for e in self.site.episodes for q in e.questions]
         return {"open": [v for v in views if v["open"]],
                 "answered": [v for v in views if not v["open"]]}
+
+    def reading(self) -> dict[str, Any]:
+        entries = reading_list(self.site.episodes)
+        counts = {k: sum(1 for x in entries if x.kind == k) for k in KINDS}
+        return {"entries": [self.entry(x) for x in entries],
+                "kinds": [{"key": k, "label": self.t(f"kind_{k}"), "count": counts[k]}
+                          for k in KINDS if counts[k]]}
+
+    def entry(self, x: Entry) -> dict[str, Any]:
+        numbers = sorted({m.number for m in x.mentions})
+        return {"anchor": x.anchor, "aliases": [anchor(k) for k in x.keys if k != x.key],
+                "kind": x.kind, "kind_label": self.t(f"kind_{x.kind}"), "title": x.title,
+                "url": x.url, "site": x.site, "count": len(x.mentions),
+                "first": self.episode_card(self.site.by_number[numbers[0]]),
+                "last": self.episode_card(self.site.by_number[numbers[-1]]),
+                "mentions": [{"episode": self.episode_card(self.site.by_number[m.number]),
+                              "url": self.urls.episode(m.number, m.anchor)}
+                             for m in x.mentions]}
+
+
+def _clock(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"

@@ -47,6 +47,8 @@ EPISODE_FIELDS: tuple[Field, ...] = (
     Field("label", "str", doc='shown instead of the number for a special episode, e.g. "番外02"'),
     Field("video", "url", doc="the recording of the talk: an http(s) URL"),
     Field("editors", "names", doc="who edited the notes"),
+    Field("chapters", "mapping", doc='times in the recording → section or heading, e.g. '
+          '{"00:41:00": free_talk}', each=Field("chapter", "str", doc="a section or heading")),
     Field("sections", "mapping", doc="per-section metadata, keyed by section kind",
           children=tuple(Field(k.key, "mapping", doc=k.title, children=SECTION_META_FIELDS)
                          for k in SECTION_KINDS)),

@@ -19,6 +19,7 @@ from .render import Page
 
 FOLDER = "pagefind"
 INDEXED = "episodes/"  # the index pages only repeat what the episodes say
+READING = "reading/index.html"  # …except the reading list, whose entries are searched too
 EXCLUDED = [".anchor"]  # the "#" link in every heading would end each sub-result title
 SECONDS = 60.0  # a Pagefind that crashed never answers; give up after this long
 SECONDS_PER_PAGE = 0.1
@@ -65,7 +66,7 @@ async def _index(site: Path, out: Path) -> None:
     try:
         index = await service.create_index({"exclude_selectors": EXCLUDED,
                                             "output_path": str(out)})
-        await index.add_directory(str(site), glob=f"{INDEXED}**/*.html")
+        await index.add_directory(str(site), glob=f"{{{INDEXED}**/*.html,{READING}}}")
         await index.write_files()
     finally:
         await _stop(service)
