@@ -31,6 +31,8 @@
     function update() {
       var line = 80, best = targets[0];
       targets.forEach(function (el) { if (el.getBoundingClientRect().top <= line) best = el; });
+      var root = document.documentElement;
+      if (window.innerHeight + window.scrollY >= root.scrollHeight - 2) best = targets[targets.length - 1];
       mark(best.id);
     }
     var observer = new IntersectionObserver(update, { rootMargin: "0px 0px -70% 0px" });
