@@ -150,7 +150,7 @@ def _check_base_url(values: dict[str, Any], checker: FieldChecker) -> None:
 
 def _check_timezone(values: dict[str, Any], checker: FieldChecker) -> None:
     zone = values.get("timezone")
-    if zone is not None and not is_time_zone(zone):
+    if zone and not is_time_zone(zone):
         checker.report("E040", f'"timezone" must be an IANA time zone, not "{zone}"',
                        ("timezone",), "write timezone: Asia/Shanghai (or UTC, Europe/Berlin, …)")
         values.pop("timezone")

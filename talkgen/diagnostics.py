@@ -67,7 +67,7 @@ RULES: tuple[Rule, ...] = (
     Rule("E042", "template error", "templates/episode.html:3: unexpected '}'"),
     Rule("W060", "search index not built", "search index not built: Pagefind failed: …"),
     Rule("W061", "feeds without absolute links",
-         "no base_url: feed.xml and sitemap.xml can only use relative links"),
+         "no base_url: feed links stay relative and sitemap.xml is not written"),
     # talkgen import (legacy notes → episodes)
     Rule("W050", "import: the notes give two episode numbers",
          "the title says 001 but 【编号】 says 000; using 001 from the title"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -30,6 +30,7 @@ _ARXIV_OLD = r"[a-z\-]+(?:\.[A-Z]{2})?/\d{7}"
 _ARXIV_PATH = re.compile(rf"^/(?:abs|pdf|html|format)/({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?(?:\.pdf)?/?$")
 _ARXIV_TEXT = re.compile(rf"(?<![\w./])(?:arxiv:\s*)?({_ARXIV_NEW})(?:v\d+)?(?![\w/])", re.I)
 _DOI = re.compile(r"(?<![\w/])(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;:)\]。，；：）])")
+_ANYTHING = re.compile(rf'href="https?:|《|{_ARXIV_NEW}|10\.\d{{4,9}}/')  # else: nothing to find
 _GITHUB_RESERVED = {"orgs", "topics", "features", "marketplace", "sponsors", "settings", "login",
                     "about", "pricing", "search", "explore", "collections", "trending", "apps",
                     "enterprise", "issues", "pulls", "notifications", "site", "security"}
@@ -87,6 +88,8 @@ def found_in(e: Episode) -> list[Found]:
     out: list[Found] = []
     seen: set[tuple[str, str]] = set()
     for section in e.sections:
+        if not _ANYTHING.search(section.html):
+            continue
         for item in _section_items(section.html, section.anchor):
             if (item.key, item.where) not in seen:
                 seen.add((item.key, item.where))
@@ -214,11 +217,12 @@ def _hugging_face(area: str, owner: str, name: str, title: str) -> Found:
 # -- the whole site ---------------------------------------------------------------
 
 
-def reading_list(episodes: Iterable[Episode]) -> list[Entry]:
+def reading_list(episodes: Iterable[Episode],
+                 found: Callable[[Episode], list[Found]] = found_in) -> list[Entry]:
     """Every entry of the site: most mentioned first, then most recently mentioned."""
     entries: dict[str, Entry] = {}
     for e in sorted(episodes, key=lambda e: e.number):  # oldest first: first titles win
-        for item in found_in(e):
+        for item in found(e):
             entry = entries.get(item.key)
             if entry is None:
                 entry = entries[item.key] = Entry(item.key, item.kind, item.title, item.url,

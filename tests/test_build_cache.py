@@ -58,6 +58,7 @@ def test_cold_warm_edited_serial_and_parallel_builds_are_identical(site: Path,
         .replace("number: 80", "number: 81"), encoding="utf-8")
     assert build(site, key) == cold_digest(site, tmp_path)  # a new episode moves every page
     config, _ = load_config(site)
+    config = config.with_overrides(search=False)  # as --no-search: no search box on the pages
     _, serial = gather(config, parallel=False)
     assert serial is not None
     written = {p.relative_to(site / "_site").as_posix(): p.read_bytes()

@@ -54,7 +54,7 @@ def pages_showing(root: Path, number: int) -> set[str]:
     shown |= {e.number for e in site.episodes
               if number in {r.number for r in related(site, e, index)}}
     pages = {f"episodes/{n:03d}/index.html" for n in shown}
-    pages |= {"index.html", "questions/index.html"}
+    pages |= {"index.html", "questions/index.html", "reading/index.html"}  # the list: every episode
     pages |= {f"topics/{t.slug}/index.html" for t in site.topics if number in t.episodes}
     people = {identity(n) for n in (*episode.hosts, *episode.all_contributors,
                                     *(q.asker for q in episode.questions if q.asker))}

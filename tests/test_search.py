@@ -170,7 +170,7 @@ def test_episode_pages_mark_what_to_index(fixture_site: Path) -> None:
     assert 'data-pagefind-filter="host">羡鱼<' in html
     assert 'data-pagefind-meta="number">#001<' in html
     assert 'data-pagefind-meta="date"' in html
-    assert '<nav class="toc" aria-label="目录" data-pagefind-ignore>' in html
+    assert '<details class="toc" data-pagefind-ignore>' in html
     home = (fixture_site / "_site" / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in home
 
