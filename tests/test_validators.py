@@ -106,3 +106,58 @@ def test_pages_fit_a_phone_and_load_nothing_from_elsewhere(site: Path) -> None:
             wide["search results"] = page.evaluate("document.documentElement.scrollWidth")
     assert wide == {}
     assert foreign == []
+
+
+@pytest.fixture(scope="module")
+def new_pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The reading list, a recording with chapters, Q&A blocks, math and code; and English."""
+    root = tmp_path_factory.mktemp("validators-new")
+    for name in ("reading", "english"):
+        shutil.copytree(FIXTURES / name, root / name)
+        result = run_talkgen("build", "--base-url", "https://example.org/", "--out",
+                             str(root / "www" / name), cwd=root / name)
+        assert result.returncode == 0, result.stderr
+    yield root / "www"
+
+
+@pytest.mark.timeout(300)
+def test_new_pages_are_valid_html5(new_pages: Path) -> None:
+    need(VNU, "the Nu Html Checker (vnu-jar)")
+    pages = sorted(str(p) for p in new_pages.rglob("*.html"))
+    checked = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+                             capture_output=True, text=True, timeout=240)
+    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')["messages"]
+    problems = [f"{m.get('url', '').split('/www/')[-1]}:{m.get('lastLine')}: {m['message']}"
+                for m in messages if m.get("type") == "error"]
+    assert problems == []
+
+
+NEW_PAGES = ["reading/", "episodes/001/", "questions/", "contributors/%E7%BE%A1%E9%B1%BC/"]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_new_components_have_no_serious_accessibility_problems(new_pages: Path,
+                                                               scheme: str) -> None:
+    need(AXE, "axe-core")
+    found = {}
+    with serve(new_pages / "reading") as base, chromium() as browser:
+        page = browser.new_page(color_scheme="dark" if scheme == "dark" else "light")
+        page.route("**/player.bilibili.com/**", lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<p>player</p>"))
+        for path in NEW_PAGES:
+            page.goto(base + path)
+            found[path] = axe(page)
+        page.goto(base + "episodes/001/")
+        page.click(".player-start")  # the player, once loaded
+        page.locator(".player iframe").wait_for()
+        found["player"] = axe(page)
+        page.set_viewport_size({"width": 360, "height": 740})  # the closed TOC on a phone
+        page.reload()
+        found["phone"] = axe(page)
+    with serve(new_pages / "english") as base, chromium() as browser:
+        page = browser.new_page(color_scheme="dark" if scheme == "dark" else "light")
+        for path in ("", "episodes/001/", "reading/"):
+            page.goto(base + path)
+            found["en/" + path] = axe(page)
+    assert {where: v for where, v in found.items() if v} == {}
