@@ -126,12 +126,12 @@ def content_html(e: Episode) -> str:
     return "\n".join(parts)
 
 
-def timestamp(day: dt.date, clock: str = "", zone: dt.tzinfo = dt.timezone.utc) -> str:
+def timestamp(day: dt.date, clock: str = "", zone: dt.tzinfo = dt.UTC) -> str:
     """RFC 3339 in UTC of `day` at `clock` ("22:00"; midnight when empty or free text) in `zone`."""
     match = _CLOCK.match(clock.strip())
     hour, minute, second = (int(g or 0) for g in match.groups()) if match else (0, 0, 0)
     local = dt.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=zone)
-    return local.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return local.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def sitemap(site: Site, urls: Urls, page_paths: Iterable[str]) -> str:

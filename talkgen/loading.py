@@ -29,7 +29,8 @@ class EpisodeCache:
 
     def __init__(self, config: SiteConfig) -> None:
         c = config  # the salt holds every setting a parsed episode depends on
-        salt = f"{code_hash()}|{c.allow_html}|{c.sections!r}|{c.base_path}|{c.base_url}|{c.title}|{c.language}"
+        salt = (f"{code_hash()}|{c.allow_html}|{c.sections!r}|{c.base_path}|{c.base_url}|{c.title}"
+                f"|{c.language}")
         self.store = Store(c.root / FOLDER, salt)
         self.entries: dict[str, Loaded] = self.store.read(CACHE_FILE) or {}
         self._saved = set(self.entries)

@@ -30,8 +30,10 @@ def read(built: Path, path: str) -> str:
 
 def test_the_recording_is_a_link_and_a_player_that_is_not_loaded(built: Path) -> None:
     html = read(built, "episodes/001/index.html")
-    assert '<a href="https://www.bilibili.com/video/BV1xx411c7mD" rel="noopener">在 Bilibili 观看录像</a>' in html
-    assert 'data-embed="https://player.bilibili.com/player.html?bvid=BV1xx411c7mD&amp;p=1&amp;autoplay=1"' in html
+    assert ('<a href="https://www.bilibili.com/video/BV1xx411c7mD" rel="noopener">'
+            "在 Bilibili 观看录像</a>") in html
+    assert ('data-embed="https://player.bilibili.com/player.html?bvid=BV1xx411c7mD&amp;p=1'
+            '&amp;autoplay=1"') in html
     assert "<iframe" not in html
     assert not re.search(r'(src|srcset)="https?://[^"]*bilibili', html)  # nothing fetched
 
@@ -114,5 +116,6 @@ def test_without_search_there_is_no_search_box(built: Path) -> None:
 
 
 def test_every_page_names_the_favicon_and_it_is_there(built: Path) -> None:
-    assert '<link rel="icon" href="/talk/static/favicon.svg" type="image/svg+xml">' in read(built, "index.html")
+    icon = '<link rel="icon" href="/talk/static/favicon.svg" type="image/svg+xml">'
+    assert icon in read(built, "index.html")
     assert (built / "static" / "favicon.svg").read_text().startswith("<svg")

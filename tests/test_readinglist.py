@@ -174,7 +174,8 @@ def test_anchors_depend_on_the_key_only(tmp_path: Path) -> None:
 
 
 def _episode(number: int, html: str) -> Episode:
-    return Episode(number, dt.date(2023, 1, 1) + dt.timedelta(days=number), ("a",), "t", f"episodes/{number:03d}.md",
+    day = dt.date(2023, 1, 1) + dt.timedelta(days=number)
+    return Episode(number, day, ("a",), "t", f"episodes/{number:03d}.md",
                    sections=(Section("news", "本周新闻", "news", html),))
 
 
