@@ -19,11 +19,14 @@ from .model import Episode, identity
 
 KINDS = ("paper", "repo", "model", "link", "title")  # also the filter's order
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|[^<]+")
+# the tags that matter: blocks (the unit a title pairs within) and links
+_TAG = re.compile(r"<(/?)(p|li|td|th|dt|dd|h[1-6]|blockquote|a)(\s[^>]*)?>", re.I)
+_OTHER_TAG = re.compile(r"<[^>]*>")
+# never read: code (inline and blocks), math, and each heading's own "#" link
+_UNREAD = re.compile(r"<pre[\s>].*?</pre>|<code[\s>].*?</code>|<math[\s>].*?</math>"
+                     r'|<a class="anchor"[^>]*>#</a>', re.S)
 _HREF = re.compile(r'\shref="([^"]*)"')
 _ID = re.compile(r'\sid="([^"]*)"')
-_BLOCKS = {"p", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
-_SKIPPED = {"pre", "code", "math"}
 _TITLE = re.compile(r"《([^《》\n]{1,200})》")
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
 _ARXIV_OLD = r"[a-z\-]+(?:\.[A-Z]{2})?/\d{7}"
@@ -64,6 +67,7 @@ class Entry:
     site: str
     mentions: list[Mention] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)  # every key merged in (their anchors too)
+    seen: set[Mention] = field(default_factory=set, repr=False)
 
     @property
     def anchor(self) -> str:
@@ -98,37 +102,34 @@ def found_in(e: Episode) -> list[Found]:
 
 
 def _section_items(fragment: str, section_anchor: str) -> Iterator[Found]:
+    """Walk the blocks and links of a section; code, math and other inline tags are skipped."""
+    fragment = _UNREAD.sub(" ", fragment)
     where = section_anchor
     stack: list[_Block] = []
-    skipping = 0
     link: list[str] | None = None  # [href, text] of the <a> being read
+    at = 0
     for match in _TAG.finditer(fragment):
-        closing, tag, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
-        if not tag:
-            text = html.unescape(match.group(0))
+        text = fragment[at:match.start()]
+        at = match.end()
+        if text:
+            text = html.unescape(_OTHER_TAG.sub("", text) if "<" in text else text)
             if link is not None:
                 link[1] += text
-            elif stack and not skipping:
+            elif stack:
                 stack[-1].text.append(text)
-            continue
-        if tag in _SKIPPED:
-            skipping += -1 if closing else 1
-        elif tag in _BLOCKS and not closing:
+        closing, tag, attrs = match.group(1), match.group(2).lower(), match.group(3) or ""
+        if tag != "a" and not closing:
             if tag in ("h3", "h4") and (ident := _ID.search(attrs)):
                 where = html.unescape(ident.group(1))
             stack.append(_Block(where))
-        elif tag in _BLOCKS and stack:
-            yield from stack.pop().items()
-        elif tag == "a" and not closing:
+        elif tag != "a":
+            if stack:
+                yield from stack.pop().items()
+        elif not closing:
             href = _HREF.search(attrs)
             link = [html.unescape(href.group(1)) if href else "", ""]
-            if 'class="anchor"' in attrs:
-                link = None
-                skipping += 1  # the heading's own "#" link
-        elif tag == "a":
-            if link is None:
-                skipping = max(0, skipping - 1)
-            elif stack:
+        elif link is not None:
+            if stack:
                 stack[-1].links.append((link[0], link[1]))
             link = None
     while stack:
@@ -230,7 +231,8 @@ def reading_list(episodes: Iterable[Episode],
             elif entry.title.startswith(("arXiv:", "doi:")) and not item.title.startswith(("arXiv:", "doi:")):
                 entry.title = item.title
             mention = Mention(e.number, item.where)
-            if mention not in entry.mentions:
+            if mention not in entry.seen:
+                entry.seen.add(mention)
                 entry.mentions.append(mention)
     _merge_titles(entries)
     return sorted(entries.values(), key=lambda x: (-len(x.mentions), -x.mentions[-1].number, x.key))
