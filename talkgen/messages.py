@@ -55,5 +55,5 @@ class Messages:
     def script_table(self) -> dict[str, str]:
         """The messages the theme's scripts use, embedded in each page as JSON."""
         keys = ("search_unavailable", "search_none", "search_found", "link_copied",
-                "copy_code", "code_copied", "toc_current")
+                "copy_code", "code_copied", "toc_current", "overlay_title", "overlay_close")
         return {k: self.table[k] for k in keys}
