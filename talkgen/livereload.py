@@ -85,10 +85,12 @@ _SCRIPT = """<script data-talkgen-preview>
       button { float: right; font: inherit; background: none; color: inherit; border: 1px solid; }`);
     const box = el("div", "box");
     box.setAttribute("role", "alert");
-    const close = el("button", "", "close");
+    let words = {};  // the site's UI language (talkgen/data/messages), when the page has it
+    try { words = JSON.parse(document.getElementById("talkgen-messages").textContent); } catch (e) {}
+    const close = el("button", "", words.overlay_close || "close");
     close.addEventListener("click", () => host.remove());
-    const count = errors.length === 1 ? "1 error" : `${errors.length} errors`;
-    box.append(close, el("h2", "", `talkgen: the site has ${count}; showing the last good page`));
+    const title = words.overlay_title || "talkgen: the site has {count} error(s); showing the last good page";
+    box.append(close, el("h2", "", title.replace("{count}", String(errors.length))));
     for (const d of errors) {
       const item = el("pre", "diagnostic", d.text);
       Object.assign(item.dataset, { file: d.file, line: d.line, column: d.column, code: d.code });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +57,8 @@ def test_a_broken_edit_shows_an_overlay_over_the_last_good_page_until_fixed(
     expect(overlay).to_contain_text("E020")
     expect(overlay).to_contain_text("## 本周杂谈")  # the code frame
     assert page.locator("talkgen-overlay").evaluate("e => e.shadowRoot !== null")
+    expect(page.locator("talkgen-overlay h2")).to_have_text(  # in the site's language
+        re.compile(r"^talkgen：站点有 \d+ 个错误，显示的是上一次成功构建的页面$"))
     expect(page.locator("main")).to_contain_text("第 3 期开场")  # the last good page stays
     replace(episode, "## 本周杂谈", "## 本周推荐")
     expect(page.locator("talkgen-overlay")).to_have_count(0)
