@@ -180,7 +180,7 @@ def _episode(meta: dict[str, Any], section_meta: dict[str, dict[str, Any]], body
         number=number,
         date=meta["date"],
         hosts=meta["host"],
-        title=meta.get("title") or f"{config.title} {number:03d}",
+        title=meta.get("title") or f"{config.title} {meta.get('label') or f'{number:03d}'}",
         source=rel,
         summary=meta.get("summary", ""),
         time=meta.get("time", ""),

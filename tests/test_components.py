@@ -78,6 +78,7 @@ def test_a_label_replaces_the_number_wherever_the_number_is_a_title(built: Path)
     assert "<title>番外01 " in episode and 'data-pagefind-meta="number">番外01<' in episode
     assert "下一期 番外01 →" in read(built, "episodes/002/index.html")
     assert "#003" not in episode
+    assert "<h1 data-pagefind-meta=\"title\">Reading fixture 番外01</h1>" in episode  # default title
 
 
 def test_a_question_is_one_block_with_its_asker_badge_and_answer(built: Path) -> None:

@@ -150,3 +150,13 @@ def test_the_reading_list_filter_is_kept_in_the_address(site: Path) -> None:
         assert page.locator(".entry:visible").count() == 2
         page.check("input[value='paper']")
         assert page.url.endswith("?kind=paper")
+
+
+def test_reading_list_entries_are_found_by_search(site: Path) -> None:
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(base)
+        page.fill(".site-search-input", "alpaca")
+        page.locator(".site-search-hit").first.wait_for(timeout=15_000)
+        hrefs = page.eval_on_selector_all(".site-search-list a", "els => els.map(e => e.href)")
+    assert any(h.startswith(base + "reading/") for h in hrefs), hrefs
