@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from .config import SiteConfig
 from .messages import Messages
-from .model import Episode, Question, Section, Site, Topic, identity
+from .model import Episode, Heading, Question, Section, Site, Topic, identity
 from .qa import split_questions
 from .reading import reading_minutes
 from .readinglist import KINDS, Entry, Found, anchor, found_in, reading_list
@@ -199,13 +199,15 @@ class Renderer:
             "anchor": s.anchor,
             "html": Markup(s.html),
             "parts": parts,
-            "headings": [h if h.anchor not in questions else
-                         {"level": h.level, "anchor": h.anchor,
-                          "text": f"{questions[h.anchor].label}{self.t('question_label_sep')}"
-                                  f"{questions[h.anchor].text}"} for h in s.headings],
+            "headings": [self.toc_heading(h, questions.get(h.anchor)) for h in s.headings],
             "contributors": self.person_links(s.contributors),
             "topics": [self.topic_link(t) for t in s.topics],
         }
+
+    def toc_heading(self, h: Heading, q: Question | None) -> Heading:
+        """A question is listed in the TOC as "Q1：text", without the asker's "--name"."""
+        return h if q is None else Heading(h.level, f"{q.label}{self.t('question_label_sep')}{q.text}",
+                                           h.anchor)
 
     def topic(self, topic: Topic) -> dict[str, Any]:
         sections: dict[int, list[str]] = defaultdict(list)
