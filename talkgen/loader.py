@@ -15,6 +15,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic
 from .markdown import parser, render
 from .model import Episode, Section, identity
+from .readinglist import found_in
 from .schema import EPISODE_FIELDS, FieldChecker
 from .urls import Urls
 
@@ -193,6 +194,7 @@ def _episode(meta: dict[str, Any], section_meta: dict[str, dict[str, Any]], body
         intro_html=render(ctx.md, body.intro),
         sections=tuple(sections),
         links=tuple(body.links),
+        references=tuple(found_in(sections)),
         text=body.text,
     )
 

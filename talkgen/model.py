@@ -34,6 +34,18 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """Something an episode mentions (paper, repository, model, link, 《title》), for the
+    reading list; `where` is the anchor of the heading or section it is under."""
+
+    key: str  # identity across the site, e.g. "arxiv:2307.09288", "github:owner/repo"
+    kind: str
+    title: str
+    url: str
+    where: str
+
+
+@dataclass(frozen=True)
 class Section:
     kind: str  # a key of structure.SECTION_KINDS
     title: str  # the heading as written
@@ -76,6 +88,7 @@ class Episode:
     intro_html: str = ""
     sections: tuple[Section, ...] = ()
     links: tuple[EpisodeLink, ...] = ()
+    references: tuple[Reference, ...] = ()  # read once when loaded (readinglist.found_in)
     text: str = field(default="", repr=False)  # plain text, for reading time and search
 
     @property

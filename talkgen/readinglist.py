@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from .model import Episode, identity
+from .model import Episode, Reference, Section, identity
 
 KINDS = ("paper", "repo", "model", "link", "title")  # also the filter's order
 
@@ -41,15 +41,7 @@ _HF_NOT_MODELS = {"papers", "docs", "blog", "learn", "tasks", "models", "dataset
                   "collections", "posts", "pricing", "join", "login", "settings", "organizations"}
 
 
-@dataclass(frozen=True)
-class Found:
-    """One thing an episode mentions, as that episode alone names it."""
-
-    key: str  # identity across the site, e.g. "arxiv:2307.09288", "github:owner/repo"
-    kind: str
-    title: str
-    url: str
-    where: str  # the anchor of the heading (or section) the mention is under
+Found = Reference  # one thing an episode mentions, as that episode alone names it
 
 
 @dataclass(frozen=True)
@@ -87,11 +79,15 @@ def anchor(key: str) -> str:
 # -- one episode ----------------------------------------------------------------
 
 
-def found_in(e: Episode) -> list[Found]:
-    """Everything `e` mentions, in reading order; the same key under one heading once."""
+def found_in(sections: Iterable[Section]) -> list[Found]:
+    """Everything the sections mention, in reading order; the same key under one heading once.
+
+    The loader calls this once per episode (so it runs on every core and is cached with the
+    episode); the list and the pages read Episode.references.
+    """
     out: list[Found] = []
     seen: set[tuple[str, str]] = set()
-    for section in e.sections:
+    for section in sections:
         if not _ANYTHING.search(section.html):
             continue
         for item in _section_items(section.html, section.anchor):
@@ -218,12 +214,11 @@ def _hugging_face(area: str, owner: str, name: str, title: str) -> Found:
 # -- the whole site ---------------------------------------------------------------
 
 
-def reading_list(episodes: Iterable[Episode],
-                 found: Callable[[Episode], list[Found]] = found_in) -> list[Entry]:
+def reading_list(episodes: Iterable[Episode]) -> list[Entry]:
     """Every entry of the site: most mentioned first, then most recently mentioned."""
     entries: dict[str, Entry] = {}
     for e in sorted(episodes, key=lambda e: e.number):  # oldest first: first titles win
-        for item in found(e):
+        for item in e.references:
             entry = entries.get(item.key)
             if entry is None:
                 entry = entries[item.key] = Entry(item.key, item.kind, item.title, item.url,

@@ -21,7 +21,7 @@ from .messages import Messages
 from .model import Episode, Heading, Question, Section, Site, Topic, identity
 from .qa import split_questions
 from .reading import reading_minutes
-from .readinglist import KINDS, Entry, Found, anchor, found_in, reading_list
+from .readinglist import KINDS, Entry, anchor, reading_list
 from .site import related
 from .theme import template_dirs
 from .urls import Urls, episode_path
@@ -63,7 +63,6 @@ class Renderer:
         self.profiles = {p.name: p.url for p in config.people if p.url}
         self.position = {e.number: i for i, e in enumerate(site.episodes)}  # newest first
         self._cards: dict[int, dict[str, Any]] = {}
-        self._found: dict[int, list[Found]] = {}
         self.t = Messages(config.language)
         self.env.globals.update(site=self._site_view(), urls=self.urls, t=self.t,
                                 script_messages=self.t.script_table())
@@ -176,16 +175,10 @@ class Renderer:
     def mentioned(self, e: Episode) -> list[dict[str, str]]:
         """What this episode mentions, from this episode alone (so an edit elsewhere cannot move it)."""
         seen: dict[str, dict[str, str]] = {}
-        for item in self.found(e):
+        for item in e.references:
             seen.setdefault(item.key, {"title": item.title, "kind": self.t(f"kind_{item.kind}"),
                                        "url": self.urls.url("reading/") + "#" + anchor(item.key)})
         return list(seen.values())
-
-    def found(self, e: Episode) -> list[Found]:
-        """What an episode mentions, read once per episode (its page and the list share it)."""
-        if e.number not in self._found:
-            self._found[e.number] = found_in(e)
-        return self._found[e.number]
 
     def section(self, e: Episode, s: Section) -> dict[str, Any]:
         questions = {q.anchor: q for q in s.questions}
@@ -263,7 +256,7 @@ class Renderer:
                 "answered": [v for v in views if not v["open"]]}
 
     def reading(self) -> dict[str, Any]:
-        entries = reading_list(self.site.episodes, self.found)
+        entries = reading_list(self.site.episodes)
         counts = {k: sum(1 for x in entries if x.kind == k) for k in KINDS}
         return {"entries": [self.entry(x) for x in entries],
                 "kinds": [{"key": k, "label": self.t(f"kind_{k}"), "count": counts[k]}
