@@ -59,7 +59,6 @@ class Entry:
     site: str
     mentions: list[Mention] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)  # every key merged in (their anchors too)
-    seen: set[Mention] = field(default_factory=set, repr=False)
 
     @property
     def anchor(self) -> str:
@@ -217,6 +216,7 @@ def _hugging_face(area: str, owner: str, name: str, title: str) -> Found:
 def reading_list(episodes: Iterable[Episode]) -> list[Entry]:
     """Every entry of the site: most mentioned first, then most recently mentioned."""
     entries: dict[str, Entry] = {}
+    seen: set[tuple[str, int, str]] = set()
     for e in sorted(episodes, key=lambda e: e.number):  # oldest first: first titles win
         for item in e.references:
             entry = entries.get(item.key)
@@ -225,10 +225,9 @@ def reading_list(episodes: Iterable[Episode]) -> list[Entry]:
                                                   _site(item.url), keys=[item.key])
             elif entry.title.startswith(("arXiv:", "doi:")) and not item.title.startswith(("arXiv:", "doi:")):
                 entry.title = item.title
-            mention = Mention(e.number, item.where)
-            if mention not in entry.seen:
-                entry.seen.add(mention)
-                entry.mentions.append(mention)
+            if (item.key, e.number, item.where) not in seen:
+                seen.add((item.key, e.number, item.where))
+                entry.mentions.append(Mention(e.number, item.where))
     _merge_titles(entries)
     return sorted(entries.values(), key=lambda x: (-len(x.mentions), -x.mentions[-1].number, x.key))
 
@@ -246,5 +245,6 @@ def _merge_titles(entries: dict[str, Entry]) -> None:
 
 
 def _site(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
+    """The host of an http(s) URL without "www." (the grouping shown next to a link)."""
+    host = url.partition("://")[2].partition("/")[0].rpartition("@")[2].partition(":")[0]
+    return host.lower().removeprefix("www.")
