@@ -29,5 +29,15 @@ def to_mathml(source: str, options: dict[str, Any]) -> str:
         except Exception:  # noqa: BLE001  any failure of the converter is the author's typo
             out = ""
         if out and all(tag.lower() in _MATHML_TAGS for tag in _SAFE_TAG.findall(out)):
-            return out
+            return _annotated(out, source)
     return f'<code class="math-source">{html.escape(source)}</code>'
+
+
+def _annotated(mathml: str, source: str) -> str:
+    """Keep the TeX the author wrote inside the MathML (as MathML's own annotation), so the
+    page still holds it: nothing the author wrote is lost, and it can be copied."""
+    head, sep, body = mathml.partition(">")
+    if not sep or not body.endswith("</math>"):
+        return mathml
+    tex = f'<annotation encoding="application/x-tex">{html.escape(source)}</annotation>'
+    return f"{head}><semantics>{body.removesuffix('</math>')}{tex}</semantics></math>"

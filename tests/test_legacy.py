@@ -104,9 +104,26 @@ def lost_content(notes: Path, episode: str, page_html: str) -> list[str]:
         "\n".join(readable)))
     page = re.sub(r"\s+", "", _text_of_html(page_html))
     for sentence in re.split(r"(?<=[。！？!?])|\n", shown):
-        if _squeeze(sentence) not in page:
+        if _squeeze(sentence) not in page \
+                and any(_squeeze(piece) not in page for piece in _as_shown(sentence)):
             lost.append(f"sentence: {sentence.strip()}")
     return lost
+
+
+_QUESTION_START = re.compile(r"^\s*(Q\d*)\s*[:：]\s*(.*)$", re.S)
+_ASKER_SUFFIX = re.compile(r"^(.*?)\s*(?:--|——|—)\s*([^-—]+?)\s*$", re.S)
+
+
+def _as_shown(sentence: str) -> list[str]:
+    """The pieces of a sentence the page must show when it is drawn, not printed: a Free Talk
+    question is a block (label, text, asker linked: "Q1：text --name" shows "Q1", "text" and
+    "name"), and `$…$` is MathML whose TeX source is kept as its annotation."""
+    match = _QUESTION_START.match(sentence)
+    pieces = [match.group(1), match.group(2)] if match else [sentence]
+    asked = _ASKER_SUFFIX.match(pieces[-1])
+    if asked:
+        pieces[-1:] = [asked.group(1), asked.group(2)]
+    return [p for piece in pieces for p in piece.split("$") if p.strip()]
 
 
 # -- helpers ----------------------------------------------------------------------

@@ -118,7 +118,7 @@ def test_code_blocks_are_highlighted_by_class() -> None:
     body = BODY.replace("新闻。", "```python\ndef f():\n    return 1\n```")
     episode = load(HEAD + body).episode
     assert episode is not None
-    assert '<pre class="highlight"><code class="language-python"><span class="k">def' in \
+    assert '<pre class="highlight" data-lang="python"><code class="language-python"><span class="k">def' in \
         episode.sections[0].html
 
 

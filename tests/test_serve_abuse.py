@@ -36,7 +36,8 @@ HOST = "127.0.0.1"
 EPISODES = 8
 EDITED = 3  # the episode rewritten in a loop during the load test
 PAGES = ["/", *(f"/episodes/{n:03d}/" for n in range(1, EPISODES + 1)), "/topics/",
-         "/contributors/", "/questions/", "/feed.xml", "/sitemap.xml", "/static/style.css"]
+         "/contributors/", "/questions/", "/reading/", "/feed.xml", "/robots.txt",
+         "/static/style.css"]  # no sitemap.xml: the preview has no base_url
 MARK = re.compile(rb"V(\d{4})V")
 
 
