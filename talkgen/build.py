@@ -14,7 +14,6 @@ from pathlib import Path
 
 import jinja2
 
-from .affected import affected, changed_numbers, related_map, sharing_a_topic
 from .cache import FOLDER, Store, code_hash, files_hash
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic, sort_diagnostics
@@ -25,6 +24,7 @@ from .markdown import pygments_css
 from .model import Episode, Site
 from .output import recover, unsafe_output, write_site, written_files
 from .pool import ordered_map
+from .rebuild import Rebuild, plan_rebuild
 from .render import Page, Renderer
 from .search import FOLDER as FOLDER_SEARCH
 from .search import INDEXED, index_folder
@@ -170,11 +170,11 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
     old = previous.site(cache, config) if previous and cache \
         and previous.out == str(config.output.resolve()) \
         else None
-    related = _related(old, site, previous)
+    plan = Renderer(site, config).plan()  # templates load when a page renders (render_page)
+    rebuild = plan_rebuild(old, site, previous.related if previous else None, plan)
     clock.lap(result, "index")
-    plan = Renderer(site, config).plan()  # templates load when a page renders (see _render)
-    reused = _reusable(previous, old, site, related, list(plan), config.output)
-    rendered = ordered_map(partial(_render, plan, config.root),
+    reused = _reusable(previous, rebuild, list(plan), config.output)
+    rendered = ordered_map(partial(render_page, plan, config.root),
                            [path for path in plan if path not in reused], parallel=parallel)
     errors = [d for d in rendered if isinstance(d, Diagnostic)]
     if errors:
@@ -186,43 +186,29 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
     result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
     if strict and warnings:
         return result, None
-    result.site, result.pages, result.related = site, len(plan), related
+    result.site, result.pages, result.related = site, len(plan), rebuild.related
     result.seconds = clock.total()
     return result, SiteOutput(pages, static_dirs(config.root), generated_files() | crawl, reused)
 
 
-def _render(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
-    """One page; a template error comes back as a diagnostic (it may cross a process boundary)."""
+def render_page(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
+    """One page; a template error comes back as a diagnostic (it may cross a process boundary).
+
+    The one place, for the build and the preview alike, where a template error is caught.
+    """
     try:
         return plan[path]()
     except jinja2.TemplateError as err:
         return template_diagnostic(err, root)
 
 
-def _related(old: Site | None, site: Site, previous: Previous | None) -> dict[int, tuple[int, ...]]:
-    """Related episodes of every episode; recomputed only where an edit can move them."""
-    if old is None or previous is None \
-            or [e.number for e in old.episodes] != [e.number for e in site.episodes]:
-        return related_map(site)
-    changed = changed_numbers(old, site)
-    moved = sharing_a_topic(old, [old.by_number[n] for n in changed]) \
-        | sharing_a_topic(site, [site.by_number[n] for n in changed])
-    return related_map(site, moved, previous.related)
-
-
-def _reusable(previous: Previous | None, old: Site | None, site: Site,
-              related: dict[int, tuple[int, ...]], paths: list[str], out: Path) -> dict[str, Path]:
-    """Pages the edit since `previous` cannot have changed, mapped to the last build's files."""
-    if previous is None or old is None:
+def _reusable(previous: Previous | None, rebuild: Rebuild, paths: list[str],
+              out: Path) -> dict[str, Path]:
+    """Pages the planner says need no rendering, mapped to the last build's files (if intact)."""
+    if previous is None or rebuild.everything:
         return {}
-    change = affected(old, site, changed_numbers(old, site), previous.related, related, paths)
-    if change.everything:
-        return {}
-    reused = {}
-    for path in paths:
-        if path not in change.pages and (file := previous.intact(out, path)) is not None:
-            reused[path] = file
-    return reused
+    return {path: file for path in paths
+            if not rebuild.needs(path) and (file := previous.intact(out, path)) is not None}
 
 
 def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> BuildResult:

@@ -50,15 +50,6 @@ def episode_files(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
     return files, skipped
 
 
-def read_episode(path: Path, config: SiteConfig, urls: Urls) -> Loaded:
-    rel = site_relative(path, config.root)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        return Loaded(None, [diagnostic("E001", f"cannot read the file: {err.strerror}", rel)])
-    return parse_episode(data, rel, path.name, config, urls)
-
-
 def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Urls) -> Loaded:
     """Decode, split, check and render one episode; every problem becomes a diagnostic."""
     text, problems = decode(data, rel)

@@ -14,8 +14,9 @@ LAYERS = {
     "reading": 1, "pool": 1, "cache": 1,
     "body": 2, "loader": 2, "site": 2, "loading": 2,
     "render": 3, "output": 3, "feeds": 3, "search": 3, "affected": 3,
+    "rebuild": 3,
     "build": 4, "scaffold": 4, "init": 4, "legacy": 4, "legacy_labels": 4,
-    "incremental": 4,
+    "incremental": 4, "preview_sources": 4, "preview_pages": 4, "preview_paths": 4,
     "serve": 5, "watch": 5, "livereload": 5,
     "cli": 5, "__main__": 5,
 }

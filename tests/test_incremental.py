@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.build import gather
+from talkgen.build import build, gather
 from talkgen.config import load_config
 from talkgen.incremental import Preview
 from talkgen.model import identity
@@ -78,6 +78,8 @@ def test_editing_one_episode_rerenders_exactly_the_pages_that_show_it(site50: Pa
 
 EDITS: dict[str, Callable[[Path], list[Path]]] = {
     "new topic": lambda root: [edit(root / "episodes/010.md", "topics: [", "topics: [全新话题, ")],
+    "shared topics added": lambda root: [edit(root / "episodes/010.md", "topics: [",
+                                              "topics: [Agent, LoRA, 量化, ")],
     "host changed": lambda root: [edit(root / "episodes/010.md", "host: ", "host: 新主持, ")],
     "question answered": lambda root: [edit(root / "episodes/020.md", "--羡鱼\n", "--羡鱼\n答上了。\n")],
     "title changed": lambda root: [edit(root / "episodes/050.md", "title: ", "title: 新 ")],
@@ -112,6 +114,41 @@ def test_every_kind_of_edit_ends_identical_to_a_full_build(tmp_path: Path, name:
     assert preview.files() == after
     changed = {p for p in after.keys() | before.keys() if after.get(p) != before.get(p)}
     assert {p for p in changed if not p.endswith(".xml")} <= outcome.pages  # feeds: remade whole
+
+
+def warm_build(root: Path) -> dict[str, int]:
+    """`talkgen build --no-search` with its cache; output path → inode (a reused page keeps its
+    inode: the warm build hard-links the last build's file instead of rendering it)."""
+    config, _ = load_config(root)
+    result = build(config.with_overrides(search=False))
+    assert result.ok, result.diagnostics
+    out = root / "_site"
+    return {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_the_warm_build_and_the_preview_redo_the_same_pages_and_match_a_cold_build(
+        tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both executors of the rebuild planner, on the same edit: the same pages rendered again,
+    and the same bytes as a build from scratch."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))  # the cache's signing key
+    root = write_site(tmp_path / "site", 50)
+    preview = Preview(root)
+    assert preview.start().ok
+    first, before = warm_build(root), full_build(root)
+    outcome = preview.update(EDITS[name](root))
+    second, after = warm_build(root), full_build(root)
+    out = root / "_site"
+    assert {p: (out / p).read_bytes() for p in second} == after == preview.files()
+    rendered = {p for p, inode in second.items() if p.endswith(".html") and first.get(p) != inode}
+    changed = {p for p in after.keys() | before.keys() if after.get(p) != before.get(p)}
+    assert {p for p in changed if p.endswith(".html") and p in after} <= rendered
+    assert rendered == {p for p in outcome.pages if p.endswith(".html") and p in after}
+    every_page = [p for p in after if p.endswith(".html")]
+    assert (len(rendered) == len(every_page)) == (name in EVERYTHING)  # otherwise: a few pages
+
+
+EVERYTHING = {"episode added", "episode deleted", "draft"}  # the episode list moves: every page
 
 
 def test_a_broken_edit_keeps_the_last_good_site_until_it_is_fixed(site50: Path) -> None:
