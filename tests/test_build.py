@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
+import os
 import subprocess
 import sys
+import sysconfig
 import venv
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,7 +13,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from .conftest import REPO, run_talkgen
+from .conftest import REPO, run_talkgen, tree_digest
 
 
 class _Links(HTMLParser):
@@ -60,11 +61,6 @@ def internal_links_resolve(out: Path, base_path: str) -> list[str]:
             elif fragment and fragment not in parse(target).ids:
                 missing.append(f"{page.relative_to(out)} → {link} (no anchor)")
     return missing
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_build_writes_every_page_of_the_site(fixture_site: Path) -> None:
@@ -183,10 +179,11 @@ def test_repository_episode_001_builds_with_all_its_parts(tmp_path: Path) -> Non
 @pytest.mark.timeout(600)
 def test_site_with_only_episodes_builds_from_a_non_editable_install(tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True, system_site_packages=True)
+    venv.create(env_dir)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps",
-                    str(REPO)], check=True, capture_output=True, timeout=300)
+    _see_our_dependencies(python)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+                    "--no-deps", str(REPO)], check=True, capture_output=True, timeout=300)
     site = tmp_path / "site"
     (site / "episodes").mkdir(parents=True)
     (site / "episodes" / "001.md").write_bytes((REPO / "episodes" / "001.md").read_bytes())
@@ -195,7 +192,21 @@ def test_site_with_only_episodes_builds_from_a_non_editable_install(tmp_path: Pa
                             timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert (site / "_site" / "static" / "style.css").is_file()
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # no tree but the venv's
     assert "theme" in subprocess.run(
         [str(python), "-c", "import talkgen.theme as t; print(t.theme_root())"], cwd=site,
-        capture_output=True, text=True, check=True).stdout
+        capture_output=True, text=True, check=True, env=clean).stdout
     assert sys.executable != str(python)
+
+
+def _see_our_dependencies(python: Path) -> None:
+    """Let a new virtualenv import the dependencies installed for the running interpreter.
+
+    Not `system_site_packages`: when the tests themselves run in a virtualenv, that names the
+    base Python's packages, not ours. A .pth file adds our folders after the venv's own, so
+    the talkgen installed into the venv wins over an editable one (whose finder is not loaded).
+    """
+    inner = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(inner) / "talkgen-test-deps.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")

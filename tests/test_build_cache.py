@@ -13,9 +13,8 @@ import pytest
 from talkgen.build import gather
 from talkgen.config import load_config
 
-from .conftest import run_talkgen
+from .conftest import run_talkgen, tree_digest
 from .sitegen import write_site
-from .test_build import tree_digest
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -6,8 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .conftest import FIXTURES, REPO, run_talkgen
-from .test_build import tree_digest
+from .conftest import FIXTURES, REPO, run_talkgen, tree_digest
 
 
 def test_builds_in_different_folders_and_times_are_identical(tmp_path: Path) -> None:

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from talkgen.output import unsafe_output
 
-from .conftest import FIXTURES, run_talkgen
-from .test_build import tree_digest
+from .conftest import FIXTURES, run_talkgen, tree_digest
 
 
 def _many_episodes(site: Path, count: int) -> None:
