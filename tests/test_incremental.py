@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -193,3 +194,12 @@ def test_editor_scratch_files_are_ignored(name: str) -> None:
 
 def test_episode_files_are_not_scratch() -> None:
     assert not is_scratch("002.md") and not is_scratch("style.css")
+
+
+def test_only_the_rebuild_planner_applies_the_dependency_rules() -> None:
+    """One planner: the warm build and the preview ask rebuild.py, never affected.py directly."""
+    package = REPO / "talkgen"
+    users = sorted(p.name for p in package.glob("*.py")
+                   if re.search(r"^from \.affected import|^from talkgen\.affected import",
+                                p.read_text(encoding="utf-8"), re.MULTILINE))
+    assert users == ["rebuild.py"]
