@@ -20,12 +20,15 @@ LIMIT_BYTES = 512 * 1024 * 1024
 
 
 def _limit_memory() -> None:
+    """512 MB of memory and 30 s of CPU: the limits hold on a busy machine, where a wall-clock
+    limit would fail whenever the other test workers take the cores."""
     resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (LIMIT_SECONDS, LIMIT_SECONDS))
 
 
 def talkgen(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "talkgen", *args], cwd=site, text=True,
-                          capture_output=True, timeout=LIMIT_SECONDS, preexec_fn=_limit_memory)
+                          capture_output=True, timeout=LIMIT_SECONDS * 4, preexec_fn=_limit_memory)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
