@@ -13,6 +13,8 @@ from talkgen.build import build, gather
 from talkgen.config import load_config
 from talkgen.incremental import Preview
 from talkgen.model import identity
+from talkgen.rebuild import plan_rebuild
+from talkgen.render import Renderer
 from talkgen.site import related
 from talkgen.watch import is_scratch
 
@@ -203,3 +205,15 @@ def test_only_the_rebuild_planner_applies_the_dependency_rules() -> None:
                    if re.search(r"^from \.affected import|^from talkgen\.affected import",
                                 p.read_text(encoding="utf-8"), re.MULTILINE))
     assert users == ["rebuild.py"]
+
+
+def test_the_planner_redoes_everything_without_a_last_site_and_nothing_without_a_change(
+        site50: Path) -> None:
+    config, _ = load_config(site50)
+    result, _ = gather(config)
+    assert result.site is not None
+    site, paths = result.site, list(Renderer(result.site, config).plan())
+    cold = plan_rebuild(None, site, None, paths)
+    assert cold.everything and all(cold.needs(p) for p in paths) and len(cold.related) == 50
+    same = plan_rebuild(site, site, cold.related, paths)
+    assert not same.everything and same.pages == frozenset() and same.related == cold.related
