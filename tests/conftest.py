@@ -82,11 +82,3 @@ def fixture_site(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURES / "site", target)
     return target
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in a module that drives chromium is `slow` (`-m "not slow"` skips them)."""
-    from .browser import chromium
-
-    for item in items:
-        if getattr(getattr(item, "module", None), "chromium", None) is chromium:
-            item.add_marker(pytest.mark.slow)

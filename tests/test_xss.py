@@ -12,6 +12,8 @@ from .browser import chromium
 from .conftest import FIXTURES, run_talkgen
 from .static_server import serve
 
+pytestmark = pytest.mark.slow  # chromium
+
 
 @pytest.fixture
 def xss_site(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
