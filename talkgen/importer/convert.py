@@ -146,7 +146,7 @@ class Reader:
         if in_talk and block.type == "ordered_list_open":
             self.numbered_list(block)
             return
-        if in_talk and block.type == "paragraph_open":
+        if self.kind == "free_talk" and block.type == "paragraph_open":
             if self.talk.is_question_paragraph(block.plain):
                 self.question(self.talk.question_from_paragraph(lines[0]))
                 lines = lines[1:]
@@ -154,7 +154,7 @@ class Reader:
                     and block.end - block.start == 1:
                 self.start_leftover(block.plain.rstrip(":： "), block, labelled=True)
                 return
-            else:
+            elif in_talk:
                 self.talk.answer_line(block.plain)
         if self.answering and not self.leftover and self.gap >= GAP_ENDS_ANSWERS \
                 and not (block.type == "paragraph_open" and

@@ -135,7 +135,14 @@ class _Writer:
     def inline(self, element: Any) -> str:
         """The runs of a paragraph or table cell as Markdown: emphasis, links, pictures."""
         out = []
+        merged: list[list[Any]] = []  # Word splits one bold phrase into many runs; join them
         for kind, value, bold, italic, target in _runs(element, self.doc):
+            if kind == "text" and merged and merged[-1][0] == "text" and \
+                    (merged[-1][2:] == [bold, italic, target] or not value.strip()):
+                merged[-1][1] += value
+            else:
+                merged.append([kind, value, bold, italic, target])
+        for kind, value, bold, italic, target in merged:
             if kind == "image":
                 name = f"image-{len(self.images) + 1}{value[1]}"
                 self.images[name] = value[0]

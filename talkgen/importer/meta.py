@@ -92,8 +92,8 @@ class MetaReader:
         if label.field == "host":
             meta.hosts = meta.hosts or taken.values
             return self.complete(taken.complete, label, line, "host", taken.values)
-        people = {"episode_contributors": meta.contributors, "editors": meta.editors}.get(
-            label.field) or self.target("contributors")
+        people = meta.contributors if label.field == "episode_contributors" else \
+            meta.editors if label.field == "editors" else self.target("contributors")
         people.extend(p for p in taken.values if p not in people)
         return self.complete(taken.complete, label, line, label.field.replace("episode_", ""),
                              taken.values)

@@ -33,6 +33,7 @@ class FreeTalk:
         self.count = 0  # questions so far
         self.numbered = 0  # the number of the last numbered-list question
         self.marked = False  # an answer marker (答：) opened the current answer
+        self.q_style = False  # questions are `Q1：` paragraphs: numbered lists are answers
 
     def is_question_paragraph(self, plain: str) -> bool:
         return parse_question(plain) is not None
@@ -42,10 +43,9 @@ class FreeTalk:
             self.marked = True
 
     def item_is_question(self, item: Item) -> bool:
-        if not item.plain:
+        if not item.plain or self.q_style:
             return False
-        return not self.marked or item.number == self.numbered + 1 or item.number == 1 and \
-            self.numbered == 0
+        return not self.marked or (self.numbered > 0 and item.number == self.numbered + 1)
 
     def question_from_item(self, item: Item) -> str:
         self.count += 1
@@ -55,6 +55,7 @@ class FreeTalk:
 
     def question_from_paragraph(self, line: str) -> str:
         self.count += 1
+        self.q_style = True
         self.marked = False
         return heading_line(line)
 
