@@ -108,7 +108,7 @@ class _Writer:
             if level == 1 and not self.title:
                 self.title = plain
             return [f"{'#' * level} {markup.escape(plain)}"]
-        marker = self.marker(p)
+        marker = self.marker(p) or ("- " if style.casefold().startswith("list bullet") else "")
         if not text:
             return []
         if marker:
