@@ -20,8 +20,9 @@ COMMAND = ("import", "--host", "羡鱼", "--date", "2024-01-06")  # for the note
 EXPECTED: dict[int, tuple[str, object, str | None, list[str] | None, list[str]]] = {
     0: ("2023-06-10", "羡鱼", None, None, ["falcon 相比 llama 有何特殊之处？",
                                            "掩码的左右问题，为啥分左右，区别是啥？"]),
-    1: ("2023-06-17", "羡鱼", None, None, ["现在语言模型中有使用用 LoRA 作为风格的案例吗？目前了解到的 "
-                                           "LoRA 在语言模型中主要是用于优化。", "目前各种模型真有 llama 强吗？"]),
+    1: ("2023-06-17", "羡鱼", None, None, [
+        "现在语言模型中有使用用 LoRA 作为风格的案例吗？目前了解到的 LoRA 在语言模型中主要是用于优化。",
+        "目前各种模型真有 llama 强吗？"]),
     2: ("2023-07-01", "羡鱼", None, None, ["目前有哪些比较好用的推理框架？", "RoPE 的外推性？"]),
     5: ("2023-07-22", "羡鱼", "https://www.bilibili.com/video/BV1vM4y1s7vr/", ["羡鱼"], []),
     9: ("2023-08-19", ["hope", "羡鱼"], None, ["羡鱼"], []),

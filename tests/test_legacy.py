@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from talkgen.diagnostics import RULES
 from talkgen.structure import SECTION_KINDS, normalize_title, parse_question
 
-from .conftest import FIXTURES, REPO, SAMPLE, SHARED_SAMPLE, run_talkgen
+from .conftest import FIXTURES, SAMPLE, SHARED_SAMPLE, run_talkgen
 
 LEGACY = sorted((FIXTURES / "legacy").glob("*.md"))
 ALL_NOTES = [SAMPLE, *LEGACY]

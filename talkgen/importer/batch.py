@@ -49,7 +49,10 @@ class ImportResult:
         return not any(d.is_error for d in self.diagnostics)
 
 
-def import_notes(config: SiteConfig, files: Sequence[Path], options: Options = Options(),
+NO_OPTIONS = Options()
+
+
+def import_notes(config: SiteConfig, files: Sequence[Path], options: Options = NO_OPTIONS,
                  write: bool = True) -> ImportResult:
     chosen, skipped = _one_per_episode(files)
     converted = [_convert_file(config, path, options) for path in chosen]
@@ -105,7 +108,7 @@ def _convert_file(config: SiteConfig, path: Path, options: Options) -> Converted
     return result
 
 
-def convert(document: Document, config: SiteConfig, options: Options = Options(),
+def convert(document: Document, config: SiteConfig, options: Options = NO_OPTIONS,
             stem: str = "") -> Converted:
     """A Document → an episode text in memory, with every guess as a diagnostic."""
     from .convert import Reader
@@ -150,7 +153,8 @@ def _number_specials(config: SiteConfig, converted: list[Converted]) -> None:
 
 
 def _collisions(config: SiteConfig, converted: list[Converted]) -> list[Diagnostic]:
-    found, targets = [], {}
+    found: list[Diagnostic] = []
+    targets: dict[int, str] = {}
     for item in converted:
         if item.number is None or not item.ok:
             continue

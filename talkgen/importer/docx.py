@@ -180,9 +180,7 @@ def _runs(element: Any, doc: Any) -> Iterator[tuple[str, Any, bool, bool, str]]:
         for part in child:
             if part.tag == f"{_W}t":
                 text.append(part.text or "")
-            elif part.tag in (f"{_W}tab",):
-                text.append(" ")
-            elif part.tag in (f"{_W}br", f"{_W}cr"):
+            elif part.tag in (f"{_W}tab",) or part.tag in (f"{_W}br", f"{_W}cr"):
                 text.append(" ")
             elif part.tag == f"{_W}drawing":
                 for blip in part.iter(f"{_A}blip"):

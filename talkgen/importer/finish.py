@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, diagnostic
+from ..diagnostics import diagnostic
 from . import labels
 from .convert import Reader
 from .episode import Part, body_text, front_matter

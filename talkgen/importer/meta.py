@@ -95,8 +95,8 @@ class MetaReader:
         people = meta.contributors if label.field == "episode_contributors" else \
             meta.editors if label.field == "editors" else self.target("contributors")
         people.extend(p for p in taken.values if p not in people)
-        return self.complete(taken.complete, label, line, label.field.replace("episode_", ""),
-                             taken.values)
+        what = (label.field or "").replace("episode_", "")
+        return self.complete(taken.complete, label, line, what, taken.values)
 
     def target(self, key: str) -> list[str]:
         if not self.kind:

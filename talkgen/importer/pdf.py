@@ -18,7 +18,8 @@ from .document import IMAGE_PREFIX, Document
 from .pdf_pages import Line, PdfError, Picture, Run, read_pages
 
 _BULLET = re.compile(r"^\s*[\uf000-\uf0ff•●▪◦■□◆]\s*")
-_MARKER = re.compile(r"^\s*(?:[\uf000-\uf0ff•●▪◦■□◆]|【[^】]{1,20}】\s*[:：]|\d{1,3}\s*[.．、)）](?!\d)|Q\d*\s*[:：]|"
+_MARKER = re.compile(r"^\s*(?:[\uf000-\uf0ff•●▪◦■□◆]|【[^】]{1,20}】\s*[:：]|"
+                     r"\d{1,3}\s*[.．、)）](?!\d)|Q\d*\s*[:：]|"
                      r"A\d*\s*[:：]|答\s*[:：]|回答\s*[:：]|[•●▪◦\-–*]\s)")
 _LABEL = re.compile(r"^\s*【[^】]{1,20}】\s*[:：]")
 _PAGE_NUMBER = re.compile(r"^\W*(?:\d{1,4}|第\s*\d+\s*页.*|\d+\s*/\s*\d+|page\s*\d+.*)\W*$",

@@ -180,9 +180,8 @@ def _line(element: Any, chars: list[Any], page: int,
             cx, cy = (item.x0 + item.x1) / 2, (item.y0 + item.y1) / 2
             url = next((u for (x0, y0, x1, y1), u in links
                         if x0 <= cx <= x1 and y0 <= cy <= y1), "")
-        if runs and (runs[-1].bold, runs[-1].italic, runs[-1].link) == (is_bold, italic, url):
-            runs[-1].text += text
-        elif runs and text.isspace():
+        same = runs and (runs[-1].bold, runs[-1].italic, runs[-1].link) == (is_bold, italic, url)
+        if runs and (same or text.isspace()):
             runs[-1].text += text
         else:
             runs.append(Run(text, is_bold, italic, url))
