@@ -353,7 +353,8 @@ def test_notes_that_cannot_be_imported_say_why(code: str, tmp_path: Path) -> Non
 
 def test_every_import_code_is_tested_here() -> None:
     here = "".join(Path(__file__).with_name(n).read_text(encoding="utf-8") for n in (
-        "test_legacy.py", "test_import_archive.py", "test_import_readers.py"))
+        "test_legacy.py", "test_import_archive.py", "test_import_readers.py",
+        "test_import_formats.py"))
     for rule in RULES:
         if rule.code[1:3] == "05":
             assert rule.code in here, rule.code

@@ -125,7 +125,7 @@ def convert(document: Document, config: SiteConfig, options: Options = NO_OPTION
     result.text = episode_text(reader, number if number is not None else 0, date, hosts,
                                config.title)
     result.images = dict(document.images)
-    sections = [k for k in reader.sections if reader.sections[k].blocks]
+    sections = [k for k, part in reader.out.sections.items() if part.blocks]
     result.facts = {"date": date, "host": "、".join(hosts), "sections": ", ".join(sections),
                     "questions": str(reader.talk.count)}
     return result

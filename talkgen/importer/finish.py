@@ -85,17 +85,18 @@ def require(reader: Reader, options: Options) -> tuple[str, tuple[str, ...]] | N
 def episode_text(reader: Reader, number: int, date: str, hosts: tuple[str, ...],
                  site_title: str) -> str:
     table = reader.table
-    parts = [reader.intro]
-    order = list(reader.sections)
+    out = reader.out
+    parts = [out.intro]
+    order = list(out.sections)
     for before, after in zip(order, order[1:], strict=False):
         if table.position(after) < table.position(before):
-            reader.warn("W055", f'section "{reader.sections[after].heading[3:]}" came after '
-                        f'"{reader.sections[before].heading[3:]}"; sections were put in the '
-                        f"order {table.order_text}", reader.section_lines[after],
+            reader.warn("W055", f'section "{out.sections[after].heading[3:]}" came after '
+                        f'"{out.sections[before].heading[3:]}"; sections were put in the '
+                        f"order {table.order_text}", out.section_lines[after],
                         "check that the text around the moved section still reads well")
     for kind in table.kinds:
-        if kind.key in reader.sections:
-            parts.append(reader.sections[kind.key])
+        if kind.key in out.sections:
+            parts.append(out.sections[kind.key])
         elif kind.required:
             reader.diagnostics.append(diagnostic(
                 "W053", f'the notes have no "{kind.title}" section; an empty one was added',
