@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ..diagnostics import Diagnostic, diagnostic
+from ..diagnostics import Diagnostic
 from ..structure import SectionTable, normalize_title
 from . import labels
 from .blocks import Block
 from .document import Document
 from .meta import Meta, MetaReader
-from .outline import Outline, is_notice, match_section
+from .outline import Outline, is_title, match_section
 from .questions import EMPTY_ANSWER, FreeTalk
 
 # Paragraphs that head the material after the last answer (chat log, references).
@@ -41,23 +41,14 @@ class Reader:
         self.gap = 0
 
     def warn(self, code: str, message: str, line: int, hint: str = "") -> None:
-        place = self.doc.place(line)
-        if place:
-            self.diagnostics.append(diagnostic(code, f"{message} ({place})", self.doc.source,
-                                               hint=hint))
-            return
-        self.diagnostics.append(diagnostic(code, message, self.doc.source, line + 1, 1, hint=hint,
-                                           source=self.lines,
-                                           width=len(self.lines[line].rstrip())))
+        self.diagnostics.append(self.doc.diagnostic(code, message, line, hint))
 
     def read(self, blocks: list[Block]) -> None:
         if blocks:
             self.out.emit(self.lines[: blocks[0].start])  # link definitions before the first
-        first = 0
-        if blocks and blocks[0].type == "heading_open" and blocks[0].plain \
-                and not match_section(self.table, blocks[0].plain) \
-                and not self.out.is_preface(blocks[0].plain) and not is_notice(blocks[0].plain):
-            self.meta.title, self.out.parent, first = blocks[0].plain, blocks[0].level, 1
+        first = int(is_title(blocks[0], self.table)) if blocks else 0
+        if first:
+            self.meta.title, self.out.parent = blocks[0].plain, blocks[0].level
         if self.meta.title:
             found = labels.number_in(self.meta.title)
             self.meta.label = labels.special(self.meta.title)

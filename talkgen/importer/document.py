@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..diagnostics import Diagnostic, diagnostic
+
 
 @dataclass(frozen=True)
 class Document:
@@ -25,6 +27,15 @@ class Document:
     def place(self, line: int) -> str:
         """Where 0-based `line` came from, as a phrase for a message ("" for Markdown)."""
         return self.places[line] if 0 <= line < len(self.places) else ""
+
+    def diagnostic(self, code: str, message: str, line: int, hint: str = "") -> Diagnostic:
+        """Markdown: file:line with a code frame; PDF/Word: the page or paragraph in the text."""
+        place = self.place(line)
+        if place or not 0 <= line < len(self.lines):
+            return diagnostic(code, f"{message} ({place})" if place else message, self.source,
+                              hint=hint)
+        return diagnostic(code, message, self.source, line + 1, 1, hint=hint, source=self.lines,
+                          width=len(self.lines[line].rstrip()))
 
 
 IMAGE_PREFIX = "talkgen-image:"  # image links point here until the episode's folder is known

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..structure import SectionKind, SectionTable, normalize_title
+from .blocks import Block
 from .episode import Part
 
 PREFACE_TITLES = ("序章", "序言", "前言", "引言", "开场", "preface", "intro", "introduction")
@@ -30,8 +31,11 @@ def match_section(table: SectionTable, text: str) -> tuple[SectionKind, str] | N
     return kind, name
 
 
-def is_notice(text: str) -> bool:
-    return normalize_title(text.rstrip(":：")) in NOTICE_TITLES
+def is_title(block: Block, table: SectionTable) -> bool:
+    """A first heading is the title unless it is a section, the preface or a notice."""
+    plain = normalize_title(block.plain.rstrip(":："))
+    return block.type == "heading_open" and bool(plain) and plain not in PREFACE_TITLES \
+        and plain not in NOTICE_TITLES and match_section(table, block.plain) is None
 
 
 class Outline:
