@@ -102,3 +102,18 @@ def test_bad_input_is_one_diagnostic_quickly(name: str, tmp_path: Path) -> None:
     assert result.returncode == 1 and len(errors) == 1 and "error[E057]" in errors[0]
     assert REASON[name] in errors[0], errors[0]
     assert "Traceback" not in result.stderr and not (tmp_path / "episodes").exists()
+
+
+def test_document_text_is_data_not_markup() -> None:
+    from talkgen.markdown import parser
+
+    d = docx.Document()
+    d.add_paragraph('<img src=x onerror="alert(1)"> *not emphasis* # not a heading [x](javascript:y)')
+    d.add_paragraph("# 也不是标题")
+    out = io.BytesIO()
+    d.save(out)
+    document = read_docx(out.getvalue(), "x.docx")
+    html = parser().render("\n".join(document.lines))
+    assert "<img" not in html and "<em>" not in html and "<h1" not in html
+    assert 'href="javascript' not in html
+    assert "*not emphasis*" in html and "# 也不是标题" in html
