@@ -57,8 +57,10 @@ def import_notes(config: SiteConfig, files: Sequence[Path], options: Options = N
     chosen, skipped = _one_per_episode(files)
     converted = [_convert_file(config, path, options) for path in chosen]
     _number_specials(config, converted)
-    problems = skipped + _collisions(config, converted)
+    problems = _collisions(config, converted)
     problems += [d for c in converted for d in c.diagnostics]
+    problems += [d for c in skipped for d in c.diagnostics]
+    converted += skipped  # listed in the dry-run table, never written
     written: list[Path] = []
     for item in converted if write else ():
         if not item.ok:
@@ -79,20 +81,22 @@ def import_notes(config: SiteConfig, files: Sequence[Path], options: Options = N
     return ImportResult(converted, problems, written, message)
 
 
-def _one_per_episode(files: Sequence[Path]) -> tuple[list[Path], list[Diagnostic]]:
+def _one_per_episode(files: Sequence[Path]) -> tuple[list[Path], list[Converted]]:
     """`015.pdf` and `015.docx` are one episode: read the richer format, say so."""
     by_stem: dict[Path, list[Path]] = {}
     for path in files:
         by_stem.setdefault(path.with_suffix(""), []).append(path)
-    chosen, notes = [], []
+    chosen: list[Path] = []
+    notes: list[Converted] = []
     for group in by_stem.values():
         group.sort(key=lambda p: PREFERRED.index(p.suffix.lower())
                    if p.suffix.lower() in PREFERRED else len(PREFERRED))
         chosen.append(group[0])
-        notes += [diagnostic("W057", f"{other.name} is the same episode as {group[0].name}; "
-                             f"read {group[0].suffix} only", other.as_posix(),
-                             hint="import the other format on its own to compare")
-                  for other in group[1:]]
+        notes += [Converted(other.as_posix(), None, None, [diagnostic(
+            "W057", f"{other.name} is the same episode as {group[0].name}; read "
+            f"{group[0].suffix} only", other.as_posix(),
+            hint="import the other format on its own to compare")],
+            facts={"sections": f"(read from {group[0].name})"}) for other in group[1:]]
     return [p for p in files if p in chosen], notes
 
 
