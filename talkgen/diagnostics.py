@@ -85,6 +85,8 @@ RULES: tuple[Rule, ...] = (
          "OpenLLM Talk 015.pdf is the same episode as OpenLLM Talk 015.docx; read .docx only"),
     Rule("W058", "import: a special episode took the next free number",
          "special episode: numbered 016 (the next free number)"),
+    Rule("W059", "import: a section's template label names another section; the label wins",
+         'section heading "本周推荐" is followed by 【本周新闻】; the section is taken as "本周新闻"'),
     Rule("E050", "import: the episode file already exists", "episodes/001.md already exists"),
     Rule("E051", "import: no episode number", "no episode number: the title and 【编号】 name none"),
     Rule("E052", "import: no date", "no date: no 【时间】 line with a date like 2023-06-17"),

@@ -145,3 +145,13 @@ def test_import_never_replaces_an_edited_placeholder(
     code, _, err = _import(tmp_path, capsys, HEAD.replace("021", "001") + SECTIONS)
     assert code == 1 and "error[E050]" in err
     assert episode.read_text(encoding="utf-8").endswith("我的笔记\n")
+
+
+def test_a_template_label_under_the_wrong_heading_names_the_section(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes = HEAD + ("## 本周推荐\n\n【本周新闻】：LLM/AI news\n\n新闻。\n\n"
+                    "## 本周推荐\n\n【本周推荐】：本周重点内容推荐\n\n推荐。\n\n## Free Talk\n")
+    code, text, err = _import(tmp_path, capsys, notes)
+    assert code == 0, err
+    assert re.findall(r"^## (.*)$", text, re.MULTILINE) == ["本周新闻", "本周推荐", "Free Talk"]
+    assert "warning[W059]" in err and "warning[W052]" not in err

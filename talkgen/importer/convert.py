@@ -126,6 +126,7 @@ class Reader:
             title = UNSORTED_TITLES[0 if _CJK.search("\n".join(lines)) else 1]
             self.start_leftover(title, block, labelled=False)
         if block.type == "paragraph_open":
+            self.check_section_label(block)
             lines = self.labels.paragraph(lines, block.end - len(lines))
             if self.talk.count and not self.leftover and len(lines) == 1 \
                     and EMPTY_ANSWER.match(lines[0]):
@@ -133,6 +134,20 @@ class Reader:
                 return
         self.out.emit(lines + ([block.closer] if block.closer else []))
         self.answering = self.answering or (self.talk.count > 0 and bool(lines))
+
+    def check_section_label(self, block: Block) -> None:
+        """`## 本周推荐` then 【本周新闻】：… (a template copied under the wrong heading):
+        the label, written for that section, wins over the heading."""
+        label = labels.read_label(self.lines[block.start])
+        found = match_section(self.table, label.label) if label else None
+        out = self.out
+        if not out.kind or out.part.blocks or found is None or found[0].key in out.sections:
+            return
+        self.warn("W059", f'section heading "{out.part.heading[3:]}" is followed by '
+                  f"【{found[1]}】; the section is taken as \"{found[1]}\"", block.start,
+                  hint="fix the heading in the notes if the label is the mistake")
+        out.rename(found[0], found[1])
+        self.labels.kind = found[0].key
 
     def numbered_list(self, block: Block) -> None:
         """Each numbered item that is a question becomes `### Qn：…`; others stay a list."""

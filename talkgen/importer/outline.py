@@ -53,6 +53,14 @@ class Outline:
         self.section_lines[kind.key] = line
         self.kind, self.parent = kind.key, level
 
+    def rename(self, kind: SectionKind, name: str) -> None:
+        """The section just opened is another one (its template label says so)."""
+        part = self.sections.pop(self.kind)
+        self.section_lines[kind.key] = self.section_lines.pop(self.kind)
+        part.heading = f"## {name}"
+        self.sections[kind.key] = part
+        self.kind = kind.key
+
     def is_preface(self, text: str) -> bool:
         return not self.sections and normalize_title(text.rstrip(":：")) in PREFACE_TITLES
 
