@@ -117,3 +117,85 @@ def test_document_text_is_data_not_markup() -> None:
     assert "<img" not in html and "<em>" not in html and "<h1" not in html
     assert 'href="javascript' not in html
     assert "*not emphasis*" in html and "# 也不是标题" in html
+
+
+def _cjk_pdf(pages: list[list[tuple[float, int, str]]], link: str = "") -> bytes:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    for page in pages:
+        c.setFont("Helvetica", 9)
+        c.drawString(72, 800, "OpenLLM Wiki running header")
+        for y, size, text in page:
+            c.setFont("STSong-Light", size)
+            c.drawString(72, y, text)
+            if link and text.startswith("链接"):
+                c.linkURL(link, (72, y - 2, 72 + size * len(text), y + size), relative=0)
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def test_pdf_paragraph_continues_across_a_page_break_and_headers_are_dropped() -> None:
+    full = "这是一段很长的中文正文用来填满整整一行的宽度直到右边距为止还要再多写几个字才够长的"
+    data = _cjk_pdf([[(700, 12, "第一段短句。"), (60, 12, full)],
+                     [(740, 12, "下一页继续的文字。"), (700, 12, "链接到项目主页")],
+                     [(740, 12, "第三页。")]], link="https://example.com/project")
+    lines = [line for line in read_pdf(data, "x.pdf").lines if line]
+    assert not any("running header" in line for line in lines)
+    assert full + "下一页继续的文字。" in lines
+    assert "[链接到项目主页](https://example.com/project)" in lines
+
+
+def test_pdf_and_docx_pictures_are_extracted() -> None:
+    from reportlab.lib.utils import ImageReader
+
+    from talkgen.importer.pdf_pages import _png
+
+    png = _png(bytes([200, 30, 30] * 16 * 16), 16, 16, 3)
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 760, "A picture follows.")
+    c.drawImage(ImageReader(io.BytesIO(png)), 72, 600, 64, 64)
+    c.showPage()
+    c.save()
+    document = read_pdf(out.getvalue(), "x.pdf")
+    assert len(document.images) == 1
+    assert any(line.startswith("![](talkgen-image:") for line in document.lines)
+    d = docx.Document()
+    d.add_paragraph("before")
+    d.add_picture(io.BytesIO(png))
+    saved = io.BytesIO()
+    d.save(saved)
+    word = read_docx(saved.getvalue(), "x.docx")
+    assert list(word.images.values()) == [png]
+
+
+@pytest.mark.parametrize("module, name", [("pdfminer", "notes.pdf"), ("docx", "notes.docx")])
+def test_without_the_extra_a_pdf_or_docx_is_one_error_naming_it(
+        module: str, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from talkgen.cli import main
+
+    for loaded in [m for m in sys.modules if m == module or m.startswith(module + ".")]:
+        monkeypatch.setitem(sys.modules, loaded, None)  # import now fails, as when not installed
+    monkeypatch.setitem(sys.modules, module, None)
+    (tmp_path / name).write_bytes(_pdf([[(700, "Helvetica", 12, "x")]]) if name.endswith("pdf")
+                                  else _docx_bytes())
+    code = main(["import", "--root", str(tmp_path), str(tmp_path / name)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("error[E057]") == 1 and "talkgen[import]" in err, err
+
+
+def _docx_bytes() -> bytes:
+    d = docx.Document()
+    d.add_paragraph("x")
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()

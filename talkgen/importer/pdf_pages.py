@@ -204,7 +204,8 @@ def _picture(image: Any, page: int, index: int) -> Picture | None:
         if names == ["DCTDecode"]:
             return Picture(page, image.y1, f"p{page}-{index + 1}.jpg", raw)
         space = getattr(stream.get("ColorSpace"), "name", "")
-        if names in (["FlateDecode"], []) and stream.get("BitsPerComponent") == 8 \
+        if set(names) <= {"FlateDecode", "ASCII85Decode", "ASCIIHexDecode", "LZWDecode"} \
+                and stream.get("BitsPerComponent") == 8 \
                 and space in ("DeviceRGB", "DeviceGray"):
             width, height = image.srcsize
             channels = 3 if space == "DeviceRGB" else 1
