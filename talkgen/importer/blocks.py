@@ -62,6 +62,14 @@ def blocks(lines: list[str]) -> list[Block]:
     return out
 
 
+def between(lines: list[str], block: Block) -> tuple[list[str], int]:
+    """The lines after a block that are not blank (link definitions), and the blank ones' count."""
+    last = block.stop
+    while last > block.start and not lines[last - 1].strip():
+        last -= 1
+    return lines[block.end : max(last, block.end)], block.stop - last
+
+
 def _items(tokens: list[Token], opening: int) -> tuple[Item, ...]:
     level = tokens[opening].level
     found = []

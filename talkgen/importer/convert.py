@@ -12,8 +12,7 @@ import textwrap
 
 from ..diagnostics import Diagnostic
 from ..structure import SectionTable, normalize_title
-from . import labels
-from .blocks import Block
+from .blocks import Block, between
 from .document import Document
 from .meta import Meta, MetaReader
 from .outline import Outline, is_title, match_section
@@ -25,6 +24,12 @@ LEFTOVER_LABELS = ("参考资料", "参考文献", "参考链接", "参考", "�
 UNSORTED_TITLES = ("未归类内容", "Unsorted")  # for Chinese and for other notes
 GAP_ENDS_ANSWERS = 2  # this many blank lines after an answer end the Q&A list
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def leftover_message(title: str, block: Block, labelled: bool, gap: int, section: str) -> str:
+    what = f'"{block.plain}"' if labelled else f'"{block.plain[:20] or "…"}…"'
+    after = "after the last answer" if labelled else f"after the last answer and {gap} blank lines"
+    return f'{what} {after} fits no section; kept as subsection "### {title}" of "{section}"'
 
 
 class Reader:
@@ -49,11 +54,7 @@ class Reader:
         first = int(is_title(blocks[0], self.table)) if blocks else 0
         if first:
             self.meta.title, self.out.parent = blocks[0].plain, blocks[0].level
-        if self.meta.title:
-            found = labels.number_in(self.meta.title)
-            self.meta.label = labels.special(self.meta.title)
-            if found is not None:
-                self.meta.numbers.append((found, "the title", blocks[0].start if first else 0))
+        self.meta.read_title(blocks[0].start if first else 0)
         for block in blocks[first:]:
             if block.type == "heading_open":
                 self.heading(block)
@@ -136,18 +137,13 @@ class Reader:
         self.answering = self.answering or (self.talk.count > 0 and bool(lines))
 
     def check_section_label(self, block: Block) -> None:
-        """`## 本周推荐` then 【本周新闻】：… (a template copied under the wrong heading):
-        the label, written for that section, wins over the heading."""
-        label = labels.read_label(self.lines[block.start])
-        found = match_section(self.table, label.label) if label else None
-        out = self.out
-        if not out.kind or out.part.blocks or found is None or found[0].key in out.sections:
-            return
-        self.warn("W059", f'section heading "{out.part.heading[3:]}" is followed by '
-                  f"【{found[1]}】; the section is taken as \"{found[1]}\"", block.start,
-                  hint="fix the heading in the notes if the label is the mistake")
-        out.rename(found[0], found[1])
-        self.labels.kind = found[0].key
+        before = self.out.part.heading[3:]
+        found = self.out.retitle_from_label(self.table, self.lines[block.start])
+        if found is not None:
+            self.labels.kind = found[0].key
+            self.warn("W059", f'section heading "{before}" is followed by 【{found[1]}】; the '
+                      f'section is taken as "{found[1]}"', block.start,
+                      hint="fix the heading in the notes if the label is the mistake")
 
     def numbered_list(self, block: Block) -> None:
         """Each numbered item that is a question becomes `### Qn：…`; others stay a list."""
@@ -161,18 +157,11 @@ class Reader:
     def start_leftover(self, title: str, block: Block, labelled: bool) -> None:
         self.out.pending = None
         self.leftover = True
-        what = f'"{block.plain}"' if labelled else f'"{block.plain[:20] or "…"}…"'
-        after = "after the last answer" if labelled else \
-            f"after the last answer and {self.gap} blank lines"
-        self.warn("W051", f"{what} {after} fits no section; kept as subsection "
-                  f'"### {title}" of "{self.out.part.heading[3:]}"', block.start,
+        self.warn("W051", leftover_message(title, block, labelled, self.gap,
+                                           self.out.part.heading[3:]), block.start,
                   hint="rename or move the subsection if it belongs elsewhere")
         self.out.emit([f"### {title}"])
 
     def trailer(self, block: Block) -> None:
-        """Keep lines between blocks that are not blank (link definitions); count the blank ones."""
-        last = block.stop
-        while last > block.start and not self.lines[last - 1].strip():
-            last -= 1
-        self.out.emit(self.lines[block.end : max(last, block.end)])
-        self.gap = block.stop - last
+        kept, self.gap = between(self.lines, block)
+        self.out.emit(kept)

@@ -29,6 +29,13 @@ class Meta:
     contributors: list[str] = field(default_factory=list)
     sections: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
+    def read_title(self, line: int) -> None:
+        """The title's number (`OpenLLM Talk 001`) or special name (`番外02`)."""
+        found = labels.number_in(self.title)
+        self.label = labels.special(self.title)
+        if found is not None:
+            self.numbers.append((found, "the title", line))
+
 
 class MetaReader:
     """Reads the label lines of each paragraph into `meta`; returns the lines to keep."""

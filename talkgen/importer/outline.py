@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..structure import SectionKind, SectionTable, normalize_title
+from . import labels
 from .blocks import Block
 from .episode import Part
 
@@ -60,6 +61,17 @@ class Outline:
         part.heading = f"## {name}"
         self.sections[kind.key] = part
         self.kind = kind.key
+
+    def retitle_from_label(self, table: SectionTable, line: str
+                           ) -> tuple[SectionKind, str] | None:
+        """`## 本周推荐` then 【本周新闻】：… (a template copied under the wrong heading): the
+        label, written for that section, names it; returns the new section, if renamed."""
+        label = labels.read_label(line)
+        found = match_section(table, label.label) if label else None
+        if not self.kind or self.part.blocks or found is None or found[0].key in self.sections:
+            return None
+        self.rename(*found)
+        return found
 
     def is_preface(self, text: str) -> bool:
         return not self.sections and normalize_title(text.rstrip(":：")) in PREFACE_TITLES
