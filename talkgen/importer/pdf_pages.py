@@ -7,6 +7,7 @@ user can act on; the size and page limits keep time and memory bounded.
 from __future__ import annotations
 
 import io
+import logging
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,7 +61,21 @@ class Picture:
 
 
 def read_pages(data: bytes) -> tuple[list[list[Line | Picture]], float]:
-    """Every page's lines and pictures, top to bottom, and the page height."""
+    """Every page's lines and pictures, top to bottom, and the page height.
+
+    pdfminer logs what it repairs in a damaged file; that is noise next to our diagnostics,
+    so its logger is quiet while we read (and restored afterwards).
+    """
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        return _read_pages(data)
+    finally:
+        logger.setLevel(level)
+
+
+def _read_pages(data: bytes) -> tuple[list[list[Line | Picture]], float]:
     if len(data) > MAX_BYTES:
         raise PdfError(f"the PDF is {len(data) // 2**20} MB; the limit is {MAX_BYTES // 2**20} MB",
                        "split it, or export the notes again without large images")
