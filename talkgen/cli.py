@@ -26,7 +26,6 @@ from .diagnostics import (
 )
 from .incremental import Preview
 from .init import LANGUAGES, init_site
-from .legacy import import_notes
 from .scaffold import new_episode
 from .schemas_json import FILES, schema_text
 from .serve import LOCAL_HOSTS, PreviewServer, ServeError
@@ -79,12 +78,17 @@ def make_parser() -> argparse.ArgumentParser:
     v.add_argument("--open", action="store_true", help="open the site in a web browser")
     v.set_defaults(run=run_serve)
 
-    i = command("import", "convert legacy notes into episode files (never overwrites)")
-    i.add_argument("files", nargs="+", type=Path, metavar="FILE", help="legacy notes to convert")
+    i = command("import", "convert legacy notes (.md, .docx, .pdf) into episode files "
+                "(never overwrites)")
+    i.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="notes to convert: Markdown, Word (.docx) or PDF")
     i.add_argument("--number", type=_number, help="episode number (one FILE only)")
     i.add_argument("--force-number", action="store_true",
                    help="use --number even when the notes name another number")
-    i.add_argument("--dry-run", action="store_true", help="print the episodes; write nothing")
+    i.add_argument("--host", help="host for notes that name none (a warning says where)")
+    i.add_argument("--date", type=_date, help="date YYYY-MM-DD for notes that give none")
+    i.add_argument("--dry-run", action="store_true",
+                   help="write nothing; print the episode (one FILE) or a table (several)")
     i.set_defaults(run=run_import)
 
     s = commands.add_parser("init", help="start a new site: config, first episode, Pages workflow",
@@ -222,13 +226,18 @@ def run_import(args: argparse.Namespace) -> int:
         return _usage("--force-number needs --number")
     if args.number is not None and len(args.files) > 1:
         return _usage("--number works with one FILE only")
+    from .importer import Options, import_notes  # only `import` pays for the importer
+    from .importer.table import dry_run_table
+
     config, _ = _config(args)
-    result = import_notes(config, args.files, args.number, args.force_number, not args.dry_run)
+    options = Options(args.number, args.force_number, args.host, args.date)
+    result = import_notes(config, args.files, options, not args.dry_run)
     print_diagnostics(sort_diagnostics(result.diagnostics), sys.stderr)
-    for item in result.converted if args.dry_run and result.ok else ():
-        if len(result.converted) > 1:
-            print(f"==> episodes/{item.number:03d}.md (from {item.source}) <==")
-        print(item.text, end="")
+    if args.dry_run and len(result.converted) > 1:
+        sys.stdout.write(dry_run_table(result.converted))
+    elif args.dry_run and result.ok:
+        for item in result.converted:
+            print(item.text, end="")
     print(f"{result.message}; {summary(result.diagnostics, len(result.converted))}",
           file=sys.stderr)
     return OK if result.ok else CONTENT_ERROR
