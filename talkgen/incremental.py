@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 
 from .affected import affected, changed_numbers, related_map, same_topics, sharing_a_topic
-from .build import check_loaded, generated_files, static_files, template_diagnostic
+from .build import check_loaded, generated_files, template_diagnostic
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .diagnostics import Diagnostic, sort_diagnostics
 from .feeds import crawler_files
@@ -25,6 +25,7 @@ from .loader import Loaded, episode_files, read_episode
 from .model import Site
 from .render import Page, Renderer
 from .site import build_site
+from .static_list import static_files
 from .theme import static_dirs, template_dirs
 from .urls import Urls
 
@@ -72,6 +73,7 @@ class Preview:
         self._loaded: dict[Path, Loaded] = {}
         self._skipped: list[Diagnostic] = []
         self._static: dict[str, Path] = {}
+        self._static_refused: list[Diagnostic] = []  # W034, as the build reports them
         self._snapshot: _Snapshot | None = None
         self._late: list[Diagnostic] = []
         self._lock = threading.RLock()
@@ -122,7 +124,7 @@ class Preview:
             return Outcome(CONFIG_FILE, tuple(problems), seconds=time.perf_counter() - started)
         self._loaded.clear()
         self._reread(set())
-        self._static = static_files(static_dirs(self.root))
+        self._static, self._static_refused = static_files(self.root)
         return self._render_all("the site", started)
 
     def _reread(self, changed: set[Path]) -> None:
@@ -138,7 +140,8 @@ class Preview:
 
     def _checked(self) -> tuple[Site | None, list[Diagnostic]]:
         result = check_loaded(list(self._loaded.values()), self._skipped)
-        diagnostics = sort_diagnostics([*self._config_problems, *result.diagnostics])
+        diagnostics = sort_diagnostics([*self._config_problems, *result.diagnostics,
+                                        *self._static_refused])
         if result.failed():
             return None, diagnostics
         site = build_site(result.episodes, drafts=self.config.drafts, aliases=self.config.aliases)
@@ -200,7 +203,8 @@ class Preview:
         """Copy the changed static files alone (a site file may shadow or unshadow the theme's)."""
         if not changed or self._snapshot is None:
             return set()
-        files, fresh = self._snapshot.files, static_files(static_dirs(self.root))
+        fresh, self._static_refused = static_files(self.root)
+        files = self._snapshot.files
         touched = set(self._static.keys() - fresh.keys())
         for name in touched:
             files.pop(name, None)
