@@ -293,7 +293,8 @@ _WRITE_HINTS = {
 
 def _cannot_write(result: BuildResult, err: OSError, config: SiteConfig) -> BuildResult:
     """A failed write is a diagnostic naming the file, not a traceback; nothing was published."""
-    where = _shown(Path(err.filename), config.root) if err.filename else \
+    full = err.errno in (errno.ENOSPC, errno.EDQUOT)  # about the disk, not one file
+    where = _shown(Path(err.filename), config.root) if err.filename and not full else \
         _shown(config.output, config.root)
     result.site = None
     result.check.diagnostics.append(diagnostic(
