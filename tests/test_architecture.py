@@ -13,7 +13,7 @@ LAYERS = {
     "theme": 1, "schemas_json": 1,
     "reading": 1, "pool": 1, "cache": 1, "signing": 1, "static_list": 1, "output_folder": 1,
     "body": 2, "loader": 2, "site": 2, "loading": 2,
-    "render": 3, "output": 3, "feeds": 3, "search": 3, "affected": 3,
+    "render": 3, "template_env": 2, "output": 3, "feeds": 3, "search": 3, "affected": 3,
     "build": 4, "scaffold": 4, "init": 4, "legacy": 4, "legacy_labels": 4,
     "incremental": 4,
     "serve": 5, "watch": 5, "livereload": 5,

@@ -38,8 +38,7 @@ def expected(site: Path, url: str, search: bool) -> dict[str, str]:
 
 def published(out: Path) -> dict[str, str]:
     return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in out.rglob("*") if p.is_file() and not p.relative_to(out).parts[0]
-            == "pagefind"}
+            for p in out.rglob("*") if p.is_file() and p.relative_to(out).parts[0] != "pagefind"}
 
 
 def start(site: Path, url: str, search: bool, key_home: Path) -> subprocess.Popen[str]:

@@ -91,8 +91,11 @@ def test_first_runs_racing_share_one_whole_private_key(key_home: Path) -> None:
         for round_ in range(20):
             folder = key_home / f"round{round_}"
             keys: list[bytes | None] = []
-            threads = [threading.Thread(target=lambda f=folder: keys.append(
-                signing_key(f / "cache-key"))) for _ in range(8)]
+
+            def first_run(found: list[bytes | None] = keys, where: Path = folder) -> None:
+                found.append(signing_key(where / "cache-key"))
+
+            threads = [threading.Thread(target=first_run) for _ in range(8)]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -320,3 +323,28 @@ def test_a_static_symlink_out_of_the_site_is_refused_by_build_and_preview(
         {"static/leak.txt", "static/sub/linked"}
     assert preview.read("static/leak.txt") is None
     assert preview.read("static/ok.txt") == b"fine\n"
+
+
+# -- templates arrive with the site too ---------------------------------------------------
+
+def test_a_template_cannot_reach_python_internals(fixture_site: Path, key_home: Path,
+                                                  tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    (fixture_site / "templates").mkdir()
+    (fixture_site / "templates" / "404.html").write_text(
+        "{{ cycler.__init__.__globals__.os.system('touch " + str(marker) + "') }}\n")
+    code, stderr = build(fixture_site, key_home)
+    assert code == 1 and "error[E042]" in stderr and "is unsafe" in stderr, stderr
+    assert not marker.exists()
+    assert not (fixture_site / "_site").exists()
+
+
+def test_a_template_symlink_out_of_the_site_is_not_published(fixture_site: Path, key_home: Path,
+                                                             tmp_path: Path) -> None:
+    secret = tmp_path / "secret.html"
+    secret.write_text("root:x:0:0\n")
+    (fixture_site / "templates").mkdir()
+    (fixture_site / "templates" / "404.html").symlink_to(secret)
+    code, stderr = build(fixture_site, key_home)
+    assert code == 1 and "error[E042]" in stderr and "links outside the site" in stderr, stderr
+    assert not (fixture_site / "_site").exists()
