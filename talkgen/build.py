@@ -6,11 +6,14 @@ Gather, then write: every file is loaded and checked before anything is written.
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from stat import S_ISREG
 
 import jinja2
 
@@ -22,16 +25,18 @@ from .loader import Loaded, episode_files
 from .loading import EpisodeCache, load_all
 from .markdown import pygments_css
 from .model import Episode, Site
-from .output import recover, unsafe_output, write_site, written_files
+from .output import exclusive, recover, write_site, written_files
+from .output_folder import output_problem
 from .pool import ordered_map
 from .rebuild import Rebuild, plan_rebuild
 from .render import Page, Renderer
 from .search import FOLDER as FOLDER_SEARCH
 from .search import INDEXED, index_folder
 from .site import build_site, check_site, involving
-from .theme import static_dirs, template_dirs
+from .static_list import static_files
+from .theme import template_dirs
 
-BUILD_FILE = "build.pickle"
+BUILD_FILE = "build.json"
 
 
 @dataclass
@@ -97,13 +102,13 @@ class SiteOutput:
     """Every file of a built site, gathered in memory before anything is written."""
 
     pages: list[Page]
-    static_dirs: list[Path]
+    static: dict[str, Path]  # output path → source (static_list.py)
     generated: dict[str, str]
     reused: dict[str, Path] = field(default_factory=dict)  # unchanged pages: last build's files
 
     def files(self) -> dict[str, bytes]:
         """Output path → content, for serving from memory; static files are read here."""
-        files = {name: path.read_bytes() for name, path in static_files(self.static_dirs).items()}
+        files = {name: path.read_bytes() for name, path in self.static.items()}
         files.update((name, path.read_bytes()) for name, path in self.reused.items())
         files.update((name, text.encode("utf-8")) for name, text in self.generated.items())
         files.update((page.path, page.html.encode("utf-8")) for page in self.pages)
@@ -131,22 +136,11 @@ class Previous:
         """The last build's file at `path`, if it is still there as written."""
         target = out / path
         try:
-            stat = target.stat()
+            stat = target.lstat()  # a symlink put in its place is not the file we wrote
         except OSError:
             return None
-        return target if self.written.get(path) == (stat.st_size, stat.st_mtime_ns) else None
-
-
-def static_files(dirs: Sequence[Path]) -> dict[str, Path]:
-    """Output path → source file; a later folder wins; symlinks leading out of a folder are skipped."""
-    found: dict[str, Path] = {}
-    for folder in dirs:
-        inside = folder.resolve()
-        for source in sorted(folder.rglob("*")):
-            if source.is_file() and not source.name.startswith(".") \
-                    and source.resolve().is_relative_to(inside):
-                found["static/" + source.relative_to(folder).as_posix()] = source
-    return found
+        return target if self.written.get(path) == (stat.st_size, stat.st_mtime_ns) \
+            and S_ISREG(stat.st_mode) else None
 
 
 def generated_files() -> dict[str, str]:
@@ -186,9 +180,13 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
     result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
     if strict and warnings:
         return result, None
+    static, refused = static_files(config.root)
+    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *refused])
+    if strict and refused:
+        return result, None
     result.site, result.pages, result.related = site, len(plan), rebuild.related
     result.seconds = clock.total()
-    return result, SiteOutput(pages, static_dirs(config.root), generated_files() | crawl, reused)
+    return result, SiteOutput(pages, static, generated_files() | crawl, reused)
 
 
 def render_page(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
@@ -212,18 +210,31 @@ def _reusable(previous: Previous | None, rebuild: Rebuild, paths: list[str],
 
 
 def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> BuildResult:
-    """Validate, render in memory what changed, then write the output folder in one swap."""
+    """Validate, render in memory what changed, then write the output folder in one swap.
+
+    Builds into one folder take turns (a lock), and a write that fails (full disk, read-only
+    folder, unreadable static file) is error E043 with the old output left as it was.
+    """
     clock = _Clock()
-    reason = unsafe_output(config.output, config.root)
+    reason = output_problem(config.output, config.root)
     if reason:
         result = BuildResult(check(config), config.output)
         result.check.diagnostics.append(diagnostic(
-            "E041", reason, str(config.output), hint="choose another folder with --out"))
+            "E041", reason, _shown(config.output, config.root),
+            hint="choose another folder with --out, or empty this one (a build replaces it whole)"))
         return result
-    recover(config.output)
+    try:
+        with exclusive(config.output):
+            recover(config.output)
+            return _build(config, strict, cache, clock)
+    except OSError as err:  # the lock, or recovering an interrupted build
+        return _cannot_write(BuildResult(check(config), config.output), err, config)
+
+
+def _build(config: SiteConfig, strict: bool, cache: bool, clock: _Clock) -> BuildResult:
     out = config.output.resolve()
     builds = Store(config.root / FOLDER, page_salt(config)) if cache else None
-    previous = builds.read(BUILD_FILE) if builds else None
+    previous = builds.read(BUILD_FILE, Previous) if builds else None
     episodes = EpisodeCache(config) if cache else None
     result, output = gather(config, strict=strict, cache=episodes, parallel=True,
                             previous=previous if isinstance(previous, Previous) else None)
@@ -243,15 +254,47 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
         if config.search and not any(p.startswith(FOLDER_SEARCH + "/") for p in reused):
             searched.extend(index_folder(staging))
 
-    result.written = write_site(out, output.pages, output.static_dirs, output.generated,
-                                reused=reused, before_swap=index)
+    try:
+        result.written = write_site(out, output.pages, output.static, output.generated,
+                                    reused=reused, before_swap=index)
+        written = written_files(out)
+    except OSError as err:
+        return _cannot_write(result, err, config)
     result.check.diagnostics += searched
     clock.lap(result, "write + search" if config.search else "write")
     if builds is not None and result.site is not None:
-        builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related,
-                                          written_files(out)))
+        builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related, written))
     result.seconds = clock.total()
     return result
+
+
+_WRITE_HINTS = {
+    errno.ENOSPC: "free some disk space, then build again; the old output was not changed",
+    errno.EDQUOT: "free some disk space, then build again; the old output was not changed",
+    errno.EROFS: "the folder is read-only: build into a writable folder with --out",
+    errno.EACCES: "make the file or folder readable and writable for you, or use --out",
+    errno.EPERM: "make the file or folder readable and writable for you, or use --out",
+}
+
+
+def _cannot_write(result: BuildResult, err: OSError, config: SiteConfig) -> BuildResult:
+    """A failed write is a diagnostic naming the file, not a traceback; nothing was published."""
+    full = err.errno in (errno.ENOSPC, errno.EDQUOT)  # about the disk, not one file
+    where = _shown(Path(err.filename), config.root) if err.filename and not full else \
+        _shown(config.output, config.root)
+    result.site = None
+    result.check.diagnostics.append(diagnostic(
+        "E043", f"cannot write the site: {err.strerror or err}", where,
+        hint=_WRITE_HINTS.get(err.errno or 0, "fix the problem, then build again; "
+                              "the old output was not changed")))
+    return result
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _search_reusable(output: SiteOutput, previous: Previous) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
 import threading
 import webbrowser
@@ -171,6 +172,9 @@ def run_build(args: argparse.Namespace) -> int:
         return _usage(f'--base-url must be an http(s) URL or a path, not "{args.base_url}"')
     config, problems = _config(args)
     out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
+    if out is not None and not args.out.is_absolute() \
+            and not Path(os.path.abspath(out)).is_relative_to(config.root):
+        return _usage(f"--out {args.out} is outside the site folder; give it as an absolute path")
     config = config.with_overrides(output=out, base_url=args.base_url, drafts=args.drafts,
                                    search=False if args.no_search else None)
     if any(d.is_error for d in problems):

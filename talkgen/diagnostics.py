@@ -63,6 +63,7 @@ RULES: tuple[Rule, ...] = (
     Rule("E040", "invalid site configuration", 'talkgen.yaml: "base_url" must be a string'),
     Rule("E041", "output folder is not safe", "output folder is the site root"),
     Rule("E042", "template error", "templates/episode.html:3: unexpected '}'"),
+    Rule("E043", "the site cannot be written", "cannot write the site: No space left on device"),
     Rule("W060", "search index not built", "search index not built: Pagefind failed: …"),
     Rule("W061", "feeds without absolute links",
          "no base_url: feed.xml and sitemap.xml can only use relative links"),

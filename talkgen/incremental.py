@@ -23,7 +23,6 @@ from .preview_paths import kind, label, watched
 from .preview_sources import Sources
 from .rebuild import plan_rebuild
 from .render import Page, Renderer
-from .theme import static_dirs
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ class Preview:
             if isinstance(page, Diagnostic):
                 return Outcome(what, (*diagnostics, page), seconds=time.perf_counter() - started)
             pages.append(page)
-        files = SiteOutput(pages, static_dirs(self.root), generated_files()).files()
+        files = SiteOutput(pages, self._sources.static, generated_files()).files()
         rebuild = plan_rebuild(None, site, None, plan)  # a first build: every related list
         self._pages.current = Snapshot(site, self.config, plan, rebuild.related, files)
         diagnostics += self._pages.crawl(self._pages.current)

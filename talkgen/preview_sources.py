@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build import check_loaded, static_files
+from .build import check_loaded
 from .config import SiteConfig
 from .diagnostics import Diagnostic, sort_diagnostics
 from .loader import Loaded, episode_files
 from .loading import load_all
 from .model import Site
 from .site import build_site
-from .theme import static_dirs
+from .static_list import static_files
 
 
 class Sources:
@@ -24,11 +24,12 @@ class Sources:
         self.loaded: dict[Path, Loaded] = {}
         self.skipped: list[Diagnostic] = []
         self.static: dict[str, Path] = {}
+        self.static_refused: list[Diagnostic] = []  # W034, as the build reports them
 
     def read_all(self) -> None:
         self.loaded.clear()
         self.reread(set())
-        self.static = static_files(static_dirs(self.config.root))
+        self.static, self.static_refused = static_files(self.config.root)
 
     def reread(self, changed: set[Path]) -> None:
         """Read new and changed episode files again; forget deleted ones."""
@@ -46,7 +47,8 @@ class Sources:
     def checked(self) -> tuple[Site | None, list[Diagnostic]]:
         """The site with its diagnostics, or None (and why) when an error forbids building it."""
         result = check_loaded(list(self.loaded.values()), self.skipped)
-        diagnostics = sort_diagnostics([*self.config_problems, *result.diagnostics])
+        diagnostics = sort_diagnostics([*self.config_problems, *result.diagnostics,
+                                        *self.static_refused])
         if result.failed():
             return None, diagnostics
         site = build_site(result.episodes, drafts=self.config.drafts, aliases=self.config.aliases)
@@ -57,7 +59,7 @@ class Sources:
         the theme's); returns the output paths touched."""
         if not changed:
             return set()
-        fresh = static_files(static_dirs(self.config.root))
+        fresh, self.static_refused = static_files(self.config.root)
         touched = set(self.static.keys() - fresh.keys())
         for name in touched:
             files.pop(name, None)

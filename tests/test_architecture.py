@@ -8,12 +8,12 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "talkgen"
 
 LAYERS = {
-    "__init__": 0, "diagnostics": 0, "model": 0,
+    "__init__": 0, "diagnostics": 0, "model": 0, "codec": 0, "nofollow": 0,
     "structure": 1, "urls": 1, "frontmatter": 1, "schema": 1, "config": 1, "markdown": 1,
     "theme": 1, "schemas_json": 1,
-    "reading": 1, "pool": 1, "cache": 1,
+    "reading": 1, "pool": 1, "cache": 1, "signing": 1, "static_list": 1, "output_folder": 1,
     "body": 2, "loader": 2, "site": 2, "loading": 2,
-    "render": 3, "output": 3, "feeds": 3, "search": 3, "affected": 3,
+    "render": 3, "template_env": 2, "output": 3, "feeds": 3, "search": 3, "affected": 3,
     "rebuild": 3,
     "build": 4, "scaffold": 4, "init": 4, "importer": 4,
     "incremental": 4, "preview_sources": 4, "preview_pages": 4, "preview_paths": 4,

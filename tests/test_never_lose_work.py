@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.output import unsafe_output
+from talkgen.output_folder import output_problem
 
 from .conftest import FIXTURES, run_talkgen, tree_digest
 
@@ -87,6 +87,6 @@ def test_every_folder_holding_the_users_work_is_refused_as_output(tmp_path: Path
     site = tmp_path / "site"
     refused = [site, site / "episodes", site / "templates", site / "static", tmp_path,
                Path.home(), Path("/")]
-    assert [out for out in refused if unsafe_output(out, site) is None] == []
-    assert unsafe_output(site / "_site", site) is None
-    assert unsafe_output(tmp_path / "elsewhere", site) is None
+    assert [out for out in refused if output_problem(out, site) is None] == []
+    assert output_problem(site / "_site", site) is None
+    assert output_problem(tmp_path / "elsewhere", site) is None
