@@ -60,6 +60,28 @@ RULES: tuple[Rule, ...] = (
     Rule("W032", "file name is not an episode number", 'skipped "notes.md": name it like 003.md'),
     Rule("W033", "unsafe link target", 'link target "javascript:alert(1)" is not allowed'),
     Rule("W034", "symlink out of the site", 'skipped "episodes/002.md": it links outside the site'),
+    Rule("E035", "full-width punctuation where YAML expects ASCII",
+         'full-width colon "：" (U+FF1A) after "host"; YAML needs an ASCII colon'),
+    Rule("E036", "tab in front matter", "a tab indents this line; YAML allows only spaces"),
+    Rule("E037", "unclosed quote in front matter", 'the quote " opened here is never closed'),
+    Rule("E038", "no space after a YAML dash or colon", 'no space after the list dash "-"'),
+    Rule("W039", "full-width comma inside a [list]",
+         '"topics" is one item, "RLHF，位置编码": full-width "，" does not separate list items'),
+    Rule("E043", "key without a value", '"host" has no value'),
+    Rule("W044", "heading almost a section heading",
+         '"##本周推荐" is not a heading: a space is needed after ##'),
+    Rule("W045", "section heading at the wrong level",
+         '"### 本周推荐" is a section: write it as a level-2 heading (##)'),
+    Rule("W046", "Free Talk question not in the Q1： form",
+         '"### Q1 问题" is read as question Q1; write "### Q1：问题"'),
+    Rule("W047", "link to a missing heading",
+         'link to "001.md#本周精典", but episode 1 has no heading "本周精典"; did you mean '
+         '"本周经典"?'),
+    Rule("W048", "dates go backwards", "episode 3 is dated 2023-06-10, before episode 2 "
+         "(2023-06-24)"),
+    Rule("W049", "date far in the future", "date 2033-06-24 is 3650 days from today"),
+    Rule("W070", "placeholder left from the scaffold", '"host" is still the placeholder "TBD"'),
+    Rule("E071", "no episodes", "no episodes: episodes/ has no files like 001.md"),
     Rule("E040", "invalid site configuration", 'talkgen.yaml: "base_url" must be a string'),
     Rule("E041", "output folder is not safe", "output folder is the site root"),
     Rule("E042", "template error", "templates/episode.html:3: unexpected '}'"),
@@ -210,15 +232,16 @@ def format_text(diag: Diagnostic, colour: bool = False) -> str:
     out = [f"{where}: {c[sev]}{sev}[{diag.code}]{c['off']}: {diag.message}"]
     if diag.source_line is not None and loc.line:
         gutter = " " * len(str(loc.line))
-        text = _clip(diag.source_line.rstrip("\r\n").expandtabs(4))
+        text = _clip(diag.source_line.rstrip("\r\n").replace("\t", "→"))  # a tab, visible
         col = max(loc.column, 1)
         span = max(loc.end_column - col, 1) if loc.end_column else max(len(text) - col + 1, 1)
         span = min(span, max(len(text) - col + 1, 1))
-        caret = " " * _display_width(text[: col - 1]) + "^" * _display_width(text[col - 1 : col - 1 + span])
+        marked = _display_width(text[col - 1 : col - 1 + span])
+        caret = " " * _display_width(text[: col - 1]) + "^" * max(marked, 1)
         out += [
             f"{c['dim']}{gutter} |{c['off']}",
             f"{c['dim']}{loc.line} |{c['off']} {text}",
-            f"{c['dim']}{gutter} |{c['off']} {c[sev]}{caret or '^'}{c['off']}",
+            f"{c['dim']}{gutter} |{c['off']} {c[sev]}{caret}{c['off']}",
         ]
     if diag.hint:
         out.append(f"{' ' * len(str(loc.line or ''))} = help: {diag.hint}")

@@ -15,6 +15,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diagnostic
+from .yaml_slips import Slip, scan
 
 try:  # libyaml is much faster; positions and safety are the same
     _Loader: type = yaml.CSafeLoader
@@ -73,6 +74,8 @@ class YamlDoc:
     data: dict[str, Any]
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[Path, str] = field(default_factory=dict)  # scalars as written (010 is not 8)
+    slips: list[Slip] = field(default_factory=list)  # typing slips YAML did not fail on
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of the nearest parent."""
@@ -95,15 +98,13 @@ def parse(
         return None, [diagnostic("E031", f"front matter is {size} KB; the limit is 64 KB", file,
                                  first_line, 1, hint="keep long text in the episode body",
                                  source=lines)]
+    slips = scan(yaml_text, first_line)
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, col = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
-        line = min(line, max(len(lines), 1))
-        problem = err.problem or err.context or "invalid YAML"
-        return None, [diagnostic("E012", f"YAML syntax error: {problem}", file, line, col,
-                                 hint=_yaml_hint(problem), source=lines)]
+        if any(s.code.startswith("E") for s in slips):  # the cause, not where YAML gave up
+            return None, slip_diagnostics(slips, file, lines)
+        return None, [_syntax_error(err, first_line, file, lines)]
     except yaml.YAMLError as err:
         return None, [diagnostic("E012", f"YAML error: {err}", file, first_line, 1,
                                  source=lines)]
@@ -118,11 +119,39 @@ def parse(
     if reader.diagnostics:
         return None, reader.diagnostics
     if not isinstance(value, dict):
+        if any(s.code.startswith("E") for s in slips):  # `host： 羡鱼` alone reads as one string
+            return None, slip_diagnostics(slips, file, lines)
         line, col = reader.at(node)
         return None, [diagnostic("E013", "front matter must be a mapping of keys to values",
                                  file, line, col, hint="write one 'key: value' per line",
                                  source=lines)]
-    return YamlDoc(value, reader.positions, reader.key_positions), []
+    return YamlDoc(value, reader.positions, reader.key_positions, reader.raw, slips), []
+
+
+def slip_diagnostics(slips: Sequence[Slip], file: str, lines: Sequence[str]) -> list[Diagnostic]:
+    return [diagnostic(s.code, s.message, file, s.line, s.column, hint=s.hint, source=lines,
+                       width=s.width) for s in slips]
+
+
+def _syntax_error(err: yaml.MarkedYAMLError, first_line: int, file: str,
+                  lines: Sequence[str]) -> Diagnostic:
+    """YAML's own complaint, at its mark, when no typing slip explains it."""
+    problem = err.problem or err.context or "invalid YAML"
+    mark = err.problem_mark or err.context_mark
+    if "expected ':'" in problem and err.context_mark:  # YAML notices on the next line
+        mark = err.context_mark
+    line, col = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
+    if 1 <= line <= len(lines) and lines[line - 1][col - 1 : col] == "\t":
+        return diagnostic("E036", "a tab here; YAML allows only spaces between its marks", file,
+                          line, col, hint="replace the tab (shown as →) with a space",
+                          source=lines, width=1)
+    if line > len(lines) or "end of stream" in problem:  # point at the last written character
+        line = min(line, max(len(lines), 1))
+        while line > first_line and not lines[line - 1].strip():
+            line -= 1
+        col = max(len(lines[line - 1].rstrip()), 1) if lines else 1
+    return diagnostic("E012", f"YAML syntax error: {problem}", file, line, col,
+                      hint=_yaml_hint(problem), source=lines, width=1)
 
 
 def _aliases(yaml_text: str, first_line: int, file: str, lines: Sequence[str]) -> list[Diagnostic]:
@@ -137,6 +166,8 @@ def _aliases(yaml_text: str, first_line: int, file: str, lines: Sequence[str]) -
 
 
 def _yaml_hint(problem: str) -> str:
+    if "expected ':'" in problem:
+        return "a key needs an ASCII colon and a space after it, e.g. host: 羡鱼"
     if "mapping values" in problem:
         return "a value containing ': ' must be quoted, e.g. title: \"A: B\""
     if "tab" in problem:
@@ -152,6 +183,7 @@ class _Reader:
         self.positions: dict[Path, tuple[int, int]] = {}
         self.key_positions: dict[Path, tuple[int, int]] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.raw: dict[Path, str] = {}
         self._seen: set[int] = set()
 
     def at(self, node: Node) -> tuple[int, int]:
@@ -174,6 +206,7 @@ class _Reader:
         if isinstance(node, SequenceNode) and node.tag == _SEQ_TAG:
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode) and node.tag in _PLAIN_TAGS:
+            self.raw[path] = node.value
             return self.scalar(node)
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         self.fail("E030", f"YAML tag {tag} is not allowed in front matter", node,

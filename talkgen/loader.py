@@ -64,8 +64,8 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
         return Loaded(None, problems)
     checker = FieldChecker(doc, rel, lines)
     meta = checker.check(doc.data, EPISODE_FIELDS)
-    diagnostics = checker.diagnostics
     _check_number(meta, doc, name, checker)
+    diagnostics = _fold_slips(doc, checker.diagnostics, rel, lines)
 
     ctx = Context(rel, lines, split.body_line, parser(config.allow_html), urls)
     body = read_body(ctx, split.body, config.sections)
@@ -83,6 +83,19 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
     if any(d.is_error for d in diagnostics) or not {"number", "date", "host"} <= meta.keys():
         return Loaded(None, diagnostics)
     return Loaded(_episode(meta, section_meta, body, ctx, config, rel), diagnostics)
+
+
+def _fold_slips(doc: frontmatter.YamlDoc, found: list[Diagnostic], rel: str,
+                lines: list[str]) -> list[Diagnostic]:
+    """Typing slips YAML read without failing: when one explains a checker's complaint (same
+    line, or the key it hid is "missing"), report the slips and drop those complaints."""
+    slip_lines = {s.line for s in doc.slips}
+    hidden = {f'"{s.key}"' for s in doc.slips if s.key}
+    explained = [d for d in found if d.location.line in slip_lines
+                 or (d.code == "E015" and any(k in d.message for k in hidden))]
+    shown = [s for s in doc.slips if explained or s.code.startswith("W")]
+    kept = [d for d in found if d not in explained] if explained else found
+    return [*frontmatter.slip_diagnostics(shown, rel, lines), *kept]
 
 
 def decode(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
