@@ -151,9 +151,10 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def sort_key(self) -> tuple[str, int, int, str]:
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        """By file, then importance (errors before warnings), then position."""
         loc = self.location
-        return (loc.file, loc.line, loc.column, self.code)
+        return (loc.file, 0 if self.is_error else 1, loc.line, loc.column, self.code)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -196,6 +197,32 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=Diagnostic.sort_key)
+
+
+FOLD_AFTER = 3  # `build` shows this many warnings of one code in one file, then a count
+
+
+def folded(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """What `build` prints: every error, and the first few warnings of each code per file."""
+    seen: dict[tuple[str, str], int] = {}
+    out = []
+    for d in diagnostics:
+        key = (d.location.file, d.code)
+        seen[key] = seen.get(key, 0) + 1
+        if d.is_error or seen[key] <= FOLD_AFTER:
+            out.append(d)
+    return out
+
+
+def folded_notes(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """One line per (file, code) that `folded` shortened: how many more, where to see them."""
+    counts: dict[tuple[str, str], int] = {}
+    for d in diagnostics:
+        if not d.is_error:
+            counts[(d.location.file, d.code)] = counts.get((d.location.file, d.code), 0) + 1
+    return [f"{file}: {n - FOLD_AFTER} more {code} ({RULES_BY_CODE[code].summary}) not shown, "
+            f"{n} in all; run talkgen check for all"
+            for (file, code), n in counts.items() if n > FOLD_AFTER]
 
 
 def count(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
