@@ -91,8 +91,11 @@ class FieldChecker:
         for key in data:
             if key not in known:
                 where = ".".join(map(str, (*path, key)))
-                self.report("E014", f'unknown key "{where}"{_suggest(str(key), known, path)}',
-                            (*path, key), f"known keys: {', '.join(known)}", key=True)
+                suggestion = _suggest(str(key), known, path)
+                meant = suggestion.split('"')[1] if suggestion else ""
+                hint = f"write {meant}: here; " if meant else ""
+                self.report("E014", f'unknown key "{where}"{suggestion}', (*path, key),
+                            f"{hint}known keys: {', '.join(known)}", key=True)
         clean: dict[str, Any] = {}
         for f in fields:
             if f.name not in data:

@@ -22,6 +22,7 @@ _WIDE_SPACE_AFTER_COLON = re.compile(rf"^(?P<indent> *)(?P<key>{_KEY}):(?P<mark>
 _DASH_ITEM = re.compile(r"^(?P<indent> *)(?P<mark>-)(?P<next>[^\s\-])")
 _VALUE = re.compile(rf"^ *(?:- +)?(?:{_KEY}: +)?(?P<value>\S.*)$")
 _FLOW_LIST = re.compile(rf"^ *(?P<key>{_KEY}): +\[(?P<items>[^\]]*)\]\s*$")
+_ONE_NAME = re.compile(r"^(?P<key>host): +(?P<value>[^\s\[\]{}\"'“【［].*)$")
 _WIDE_OPEN = {"“": '"', "”": '"', "‘": "'", "’": "'", "【": "[", "［": "[", "｛": "{"}
 _LIST_SEPARATORS = "，、"
 
@@ -114,6 +115,15 @@ def _value_slips(text: str, line: int) -> Iterator[Slip]:
     if first in "\"'" and not _closed(value):
         yield Slip("E037", line, col, 1, f"the quote {first} opened here is never closed",
                    f"add a closing {first} at the end of the value, or delete this one")
+        return
+    names = _ONE_NAME.match(text)
+    if names and any(sep in names.group("value") for sep in _LIST_SEPARATORS):
+        value = names.group("value").strip()
+        items = [i.strip() for i in re.split(f"[{_LIST_SEPARATORS}]", value) if i.strip()]
+        yield Slip("W039", line, names.start("value") + 1, len(value),
+                   f'"{names.group("key")}" is one name, "{value}": full-width commas do not '
+                   "separate names", f"for several people write {names.group('key')}: "
+                   f"[{', '.join(items)}]")
         return
     flow = _FLOW_LIST.match(text)
     if flow and "," not in flow.group("items"):
