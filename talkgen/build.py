@@ -18,7 +18,7 @@ from .cache import FOLDER, Store, code_hash, files_hash
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic, sort_diagnostics
 from .feeds import crawler_files
-from .loader import Loaded, episode_files, site_relative, with_frames
+from .loader import EPISODE_NAME, Loaded, episode_files, site_relative, with_frames
 from .loading import EpisodeCache, load_all
 from .markdown import pygments_css
 from .model import Episode, Site
@@ -87,11 +87,15 @@ def check_loaded(loaded: Sequence[Loaded], skipped: Sequence[Diagnostic] = (),
     """Add the site-wide rules to episodes already loaded (the preview keeps them per file)."""
     problems = list(skipped)
     episodes = []
+    unloaded = set()
     for one in loaded:
         problems += one.diagnostics
         if one.episode:
             episodes.append(one.episode)
-    site_wide = check_site(episodes)
+        elif one.diagnostics and (named := EPISODE_NAME.match(
+                Path(one.diagnostics[0].location.file).name)):
+            unloaded.add(int(named.group(1)))
+    site_wide = check_site(episodes, unloaded)
     problems += with_frames(site_wide, root) if root is not None else site_wide
     return CheckResult(sort_diagnostics(problems), len(loaded), episodes)
 

@@ -7,7 +7,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
@@ -47,8 +47,12 @@ def assign_slugs(names: Iterable[str]) -> dict[str, str]:
     return slugs
 
 
-def check_site(episodes: Sequence[Episode]) -> list[Diagnostic]:
-    """Rules that need every episode: duplicate numbers and links to missing episodes."""
+def check_site(episodes: Sequence[Episode], unloaded: Collection[int] = ()) -> list[Diagnostic]:
+    """Rules that need every episode: duplicate numbers and links to missing episodes.
+
+    `unloaded` are numbers whose file exists but has errors: links to them are not reported
+    (the cause is, in that file).
+    """
     out: list[Diagnostic] = []
     first: dict[int, Episode] = {}
     for episode in sorted(episodes, key=lambda e: e.source):
@@ -61,6 +65,8 @@ def check_site(episodes: Sequence[Episode]) -> list[Diagnostic]:
             first[episode.number] = episode
     for episode in episodes:
         for link in episode.links:
+            if link.target in unloaded and link.target not in first:
+                continue
             if link.target not in first:
                 out.append(diagnostic("E027", f'link to "{link.href}", but there is no episode '
                                       f"{link.target}", episode.source, link.line, link.column,
