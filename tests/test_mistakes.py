@@ -41,7 +41,8 @@ def expectations(case: Path) -> tuple[str, list[Expected]]:
     return name, rows
 
 
-def check_json(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[dict[str, object]]]:
+def check_json(root: Path, capsys: pytest.CaptureFixture[str],
+               *args: str) -> tuple[int, list[dict[str, object]]]:
     """`talkgen check --format json` in-process; its stdout parsed."""
     code = cli.main(["check", "--root", str(root), "--format", "json", *args])
     return code, json.loads(capsys.readouterr().out)
