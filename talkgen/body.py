@@ -22,6 +22,7 @@ from .structure import SectionKind, SectionTable, loose_question, parse_question
 from .urls import Urls
 
 _UNSAFE_HREF = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):[^)\s>]*)", re.I)
+_WIDE_LINK = re.compile(r"\[([^\]\n]{1,200})\]（([^）\n]{1,500})）")
 _EPISODE_HREF = re.compile(r"^(?:\./|\.\./episodes/|episodes/)?0*(\d{1,6})\.md(?:#(.*))?$")
 
 
@@ -195,6 +196,7 @@ def _check_links(ctx: Context, tokens: list[Token]) -> list[EpisodeLink]:
         if block.type != "inline" or not block.children:
             continue
         _warn_unsafe(ctx, block)
+        _warn_wide_parens(ctx, block)
         cursor = (ctx.line_of(block), 0)
         children = block.children
         for i, child in enumerate(children):
@@ -216,6 +218,16 @@ def _check_links(ctx: Context, tokens: list[Token]) -> list[EpisodeLink]:
                 links.append(EpisodeLink(target, line, col + 3, len(unquote(href)), href))
                 child.attrSet("href", ctx.urls.episode(target, fragment))
     return links
+
+
+def _warn_wide_parens(ctx: Context, block: Token) -> None:
+    """`[上期]（002.md）`: full-width parentheses make the link plain text."""
+    for match in _WIDE_LINK.finditer(block.content):
+        line, col, _ = _locate(ctx, block, match.group(0), (ctx.line_of(block), 0))
+        fixed = f"[{match.group(1)}]({match.group(2).strip()})"
+        ctx.report("W072", f'"{match.group(0)}" is shown as text: a link needs ASCII '
+                   "parentheses", line, col + 1, hint=f"type ( ) instead of （ ）: {fixed}",
+                   width=len(match.group(0)))
 
 
 def _warn_unsafe(ctx: Context, block: Token) -> None:

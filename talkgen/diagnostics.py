@@ -82,6 +82,8 @@ RULES: tuple[Rule, ...] = (
     Rule("W049", "date far in the future", "date 2033-06-24 is 3650 days from today"),
     Rule("W070", "placeholder left from the scaffold", '"host" is still the placeholder "TBD"'),
     Rule("E071", "no episodes", "no episodes: episodes/ has no files like 001.md"),
+    Rule("W072", "link written with full-width parentheses",
+         '"[上期]（002.md）" is shown as text: a link needs ASCII parentheses'),
     Rule("E040", "invalid site configuration", 'talkgen.yaml: "base_url" must be a string'),
     Rule("E041", "output folder is not safe", "output folder is the site root"),
     Rule("E042", "template error", "templates/episode.html:3: unexpected '}'"),

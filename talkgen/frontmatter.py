@@ -7,6 +7,7 @@ keeps the last), and tags and aliases are refused before anything is constructed
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_FRONT_MATTER = 64 * 1024
 FENCES = ("---", "...")
+_WIDE_FENCE = re.compile(r"^\s*(?!---\s*$)[-－—–ー─━]{2,}\s*$")
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -55,6 +57,8 @@ def split(text: str, file: str, lines: Sequence[str]) -> tuple[Split | None, lis
     first = lines[0] if lines else ""
     if first.rstrip() != "---":
         hint = "start the file with a line '---', then number/date/host, then another '---'"
+        if _WIDE_FENCE.match(first):
+            hint = f'"{first.strip()}" was typed with an input method: type three ASCII hyphens ---'
         return None, [diagnostic("E010", "no front matter at the top of the file", file, 1, 1,
                                  hint=hint, source=lines)]
     for index in range(1, len(lines)):
@@ -62,6 +66,12 @@ def split(text: str, file: str, lines: Sequence[str]) -> tuple[Split | None, lis
             yaml_text = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
             return Split(yaml_text, 2, body, index + 2), []
+    for index in range(1, len(lines)):
+        if _WIDE_FENCE.match(lines[index]):  # `———` from an input method, meant as ---
+            return None, [diagnostic(
+                "E011", "front matter opened on line 1 is never closed: this line is not ---",
+                file, index + 1, 1, hint=f'"{lines[index].strip()}" is not three ASCII hyphens; '
+                "type --- here", source=lines, width=len(lines[index].rstrip()))]
     hint = "close the front matter with a line '---' before the episode text"
     return None, [diagnostic("E011", "front matter opened on line 1 is never closed", file, 1, 1,
                              hint=hint, source=lines, width=3)]
@@ -170,6 +180,8 @@ def _yaml_hint(problem: str) -> str:
         return "a key needs an ASCII colon and a space after it, e.g. host: 羡鱼"
     if "mapping values" in problem:
         return "a value containing ': ' must be quoted, e.g. title: \"A: B\""
+    if "cannot start any token" in problem:
+        return "a value that starts with @ or ` must be quoted, e.g. host: \"@羡鱼\""
     if "tab" in problem:
         return "indent YAML with spaces, not tabs"
     return "check the indentation and quoting on this line"

@@ -37,8 +37,13 @@ class Variant:
 
 
 def loose_match(title: str, table: SectionTable) -> SectionKind | None:
-    """The section a title names once trailing punctuation and '(optional)' are dropped."""
-    return table.match(_TRAILING.sub("", _SUFFIX.sub("", title)))
+    """The section a title names once trailing punctuation, '(optional)' and 【】 are dropped."""
+    return table.match(_bare(title))
+
+
+def _bare(title: str) -> str:
+    bare = _TRAILING.sub("", _SUFFIX.sub("", title)).strip()
+    return bare[1:-1].strip() if bare[:1] in "【[" and bare[-1:] in "】]" else bare
 
 
 def find(tokens: Sequence[Token], body_lines: Sequence[str], table: SectionTable) -> list[Variant]:
@@ -115,8 +120,7 @@ def _heading(token: Token, title: str, body_lines: Sequence[str], table: Section
 
 
 def _clean(title: str, kind: SectionKind) -> str:
-    stripped = _TRAILING.sub("", _SUFFIX.sub("", title)).strip()
-    return stripped if stripped else kind.title
+    return _bare(title) or kind.title
 
 
 def apply(body: str, variants: Sequence[Variant]) -> str:

@@ -168,6 +168,8 @@ def _hint_for(f: Field, value: Any = None) -> str:
             return f"write a list in ASCII brackets with ASCII commas: {f.name}: " \
                    f"[{', '.join(items)}]"
         return f"write {f.name}: [name1, name2]; each name is non-empty text"
+    if f.kind == "int" and text.isascii() and text.isdigit():
+        return f"write the number without quotes: {f.name}: {int(text)}"
     if f.kind == "int" and unicodedata.normalize("NFKC", text).isdigit():
         return f"type the number with ASCII digits: {f.name}: " \
                f"{int(unicodedata.normalize('NFKC', text))}"

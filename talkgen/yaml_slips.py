@@ -19,6 +19,7 @@ _KEY = r"[^\s:：#'\"\[\]{},\-—][^:：#'\"\[\]{},]{0,39}?"
 _FULL_COLON = re.compile(rf"^(?P<indent>[ \t\u3000]*)(?P<key>{_KEY})[ \u3000]*(?P<mark>：)")
 _NO_SPACE_COLON = re.compile(rf"^(?P<indent> *)(?P<key>{_KEY}):(?P<next>[^\s/:])")
 _WIDE_SPACE_AFTER_COLON = re.compile(rf"^(?P<indent> *)(?P<key>{_KEY}):(?P<mark>\u3000)")
+_WIDE_DASH = re.compile(r"^(?P<indent> *)(?P<mark>[－—–・•·])[ \u3000]*\S")
 _DASH_ITEM = re.compile(r"^(?P<indent> *)(?P<mark>-)(?P<next>[^\s\-])")
 _VALUE = re.compile(rf"^ *(?:- +)?(?:{_KEY}: +)?(?P<value>\S.*)$")
 _FLOW_LIST = re.compile(rf"^ *(?P<key>{_KEY}): +\[(?P<items>[^\]]*)\]\s*$")
@@ -90,6 +91,13 @@ def _line_slips(text: str, line: int) -> Iterator[Slip]:
                    f"type a space after the colon: {key}: {text[m.start('next'):].strip()}",
                    key=key)
         return
+    m = _WIDE_DASH.match(text)
+    if m:
+        dash = m.group("mark")
+        yield Slip("E035", line, m.start("mark") + 1, 1,
+                   f'full-width dash "{dash}" (U+{ord(dash):04X}) where a YAML list item needs '
+                   'an ASCII "-"', f"type a hyphen and a space: - {text[m.end('mark'):].strip()}")
+        return
     m = _DASH_ITEM.match(text)
     if m and text.strip() not in ("---", "..."):
         item = text[m.start("next"):].strip()
@@ -111,6 +119,10 @@ def _value_slips(text: str, line: int) -> Iterator[Slip]:
         yield Slip("E035", line, col, 1,
                    f'full-width {_name(first)} "{first}" (U+{ord(first):04X}) where YAML expects '
                    f"an ASCII {ascii_mark}", f"type {ascii_mark} instead: {_asciified(value)}")
+        return
+    if first == "[" and "]" not in value:
+        yield Slip("E037", line, col, 1, "the list bracket [ opened here is never closed",
+                   f"add ] at the end: {value.rstrip()}]")
         return
     if first in "\"'" and not _closed(value):
         yield Slip("E037", line, col, 1, f"the quote {first} opened here is never closed",
