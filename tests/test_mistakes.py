@@ -159,3 +159,15 @@ def test_a_link_to_an_episode_that_failed_to_load_reports_only_that_episode(
                                              encoding="utf-8")
     _, found = check_json(site, capsys)
     assert [(d["file"], d["code"]) for d in found] == [("episodes/001.md", "E035")]
+
+
+def test_a_misnamed_file_is_told_the_real_next_free_number(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = site_with(MISTAKES / "question-ascii-colon.md", "002.md", tmp_path)
+    episode = (site / "episodes" / "002.md").read_text(encoding="utf-8")
+    (site / "episodes" / "003.md").write_text(episode.replace("number: 2", "number: 3")
+                                              .replace("2023-06-24", "2023-07-01"), encoding="utf-8")
+    shutil.copy(site / "episodes" / "002.md", site / "episodes" / "002-副本.md")
+    _, found = check_json(site, capsys)
+    assert [(d["code"], d["hint"]) for d in found] == [
+        ("W032", "if it is a new episode, name it 004.md; if it is a copy of 002.md, delete it")]
