@@ -21,9 +21,9 @@ PLACEHOLDER = re.compile(r"^(?:TBD|TBA|TODO|N/?A|X{2,}|待定|待补充|待填�
 _CHECKED = ("host", "title", "summary", "contributors", "topics", "editors")
 
 
-def check_values(meta: dict[str, Any], doc: YamlDoc, file: str, lines: Sequence[str],
-                 today: dt.date | None = None) -> list[Diagnostic]:
-    """One episode's front matter: placeholders left in, a date far ahead."""
+def check_values(meta: dict[str, Any], doc: YamlDoc, file: str,
+                 lines: Sequence[str]) -> list[Diagnostic]:
+    """One episode's front matter: placeholders left in."""
     out = []
     for key in _CHECKED:
         values = meta.get(key, ())
@@ -33,14 +33,6 @@ def check_values(meta: dict[str, Any], doc: YamlDoc, file: str, lines: Sequence[
                 out.append(diagnostic("W070", f'"{key}" is still the placeholder "{value}"',
                                       file, line, col, hint=_placeholder_hint(key),
                                       source=lines, width=len(value)))
-    date = meta.get("date")
-    today = today or dt.date.today()
-    if isinstance(date, dt.date) and (date - today).days > FUTURE_DAYS:
-        line, col = doc.where(("date",))
-        out.append(diagnostic("W049", f"date {date.isoformat()} is {(date - today).days} days "
-                              "from today", file, line, col, source=lines, width=10,
-                              hint=f"check the year: episodes are dated the day they meet "
-                              f"(more than {FUTURE_DAYS} days ahead is probably a typo)"))
     return out
 
 
@@ -50,9 +42,15 @@ def _placeholder_hint(key: str) -> str:
     return f"write the real {key}, or delete the line"
 
 
-def check_episodes(episodes: Sequence[Episode]) -> list[Diagnostic]:
-    """Across episodes: dates that go backwards as numbers go up; a lone empty summary."""
-    out = []
+def check_episodes(episodes: Sequence[Episode], today: dt.date | None = None) -> list[Diagnostic]:
+    """Across episodes: dates far ahead or going backwards as numbers go up; a lone empty
+    summary. Here rather than per file, because a parsed file is cached and today moves."""
+    today = today or dt.date.today()
+    out = [diagnostic("W049", f"date {e.date.isoformat()} is {(e.date - today).days} days from "
+                      "today", e.source, e.line_of("date"), 1,
+                      hint=f"check the year: episodes are dated the day they meet (more than "
+                      f"{FUTURE_DAYS} days ahead is probably a typo)")
+           for e in episodes if (e.date - today).days > FUTURE_DAYS]
     ordered = sorted(episodes, key=lambda e: e.number)
     for before, after in zip(ordered, ordered[1:], strict=False):
         if after.date < before.date and after.number != before.number:
