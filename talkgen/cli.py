@@ -158,7 +158,8 @@ def run_check(args: argparse.Namespace) -> int:
     only = [p.resolve() for p in args.files] or None
     if only and config.root / CONFIG_FILE in only:
         only = None  # a changed talkgen.yaml can change what every episode means
-    result = check(config, only, allow_empty=args.allow_empty)
+    # a broken talkgen.yaml may be why no episodes are found: report only the cause
+    result = check(config, only, allow_empty=args.allow_empty or any(d.is_error for d in problems))
     diagnostics = sort_diagnostics([*problems, *result.diagnostics])
     if args.format == "json":
         print(format_json(diagnostics))
