@@ -22,6 +22,7 @@ from .structure import SectionKind, SectionTable, loose_question, parse_question
 from .urls import Urls
 
 _UNSAFE_HREF = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):[^)\s>]*)", re.I)
+_MAY_ASK = re.compile(r"\s*(?:[Qq]|\d|问题)")  # cheap test before reading a question
 _WIDE_LINK = re.compile(r"\[([^\]\n]{1,200})\]（([^）\n]{1,500})）")
 _EPISODE_HREF = re.compile(r"^(?:\./|\.\./episodes/|episodes/)?0*(\d{1,6})\.md(?:#(.*))?$")
 
@@ -167,6 +168,8 @@ def _check_questions(ctx: Context, tokens: Sequence[Token]) -> None:
     """Questions written so that a strict reading would miss them: say how to write them."""
     for i, token in enumerate(tokens):
         if token.type != "inline" or not token.map:
+            continue
+        if not _MAY_ASK.match(token.content):
             continue
         heading = tokens[i - 1] if i else None
         first = token.content.split("\n", 1)[0].strip()

@@ -72,6 +72,8 @@ def _paragraph(token: Token, body_lines: Sequence[str], table: SectionTable) -> 
     assert token.map is not None
     out = []
     for n in range(token.map[0], min(token.map[1], len(body_lines))):
+        if body_lines[n][:1] not in ("#", "＃"):
+            continue  # most lines; the regex below is the slow path
         m = _NOT_A_HEADING.match(body_lines[n].rstrip())
         if not m:
             continue
