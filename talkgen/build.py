@@ -21,7 +21,7 @@ from .cache import FOLDER, Store, code_hash, files_hash
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic, sort_diagnostics
 from .feeds import crawler_files
-from .loader import Loaded, episode_files
+from .loader import EPISODE_NAME, Loaded, episode_files, site_relative, with_frames
 from .loading import EpisodeCache, load_all
 from .markdown import pygments_css
 from .model import Episode, Site
@@ -71,11 +71,13 @@ class BuildResult:
 
 
 def check(config: SiteConfig, only: list[Path] | None = None, *, cache: EpisodeCache | None = None,
-          parallel: bool = False) -> CheckResult:
+          parallel: bool = False, allow_empty: bool = True) -> CheckResult:
     """Load and validate every episode (or just `only`, plus site-wide rules that involve them)."""
     files, skipped = episode_files(config)
+    if not files and not allow_empty:
+        skipped = [*skipped, no_episodes(config)]
     loaded = load_all(config, files, cache=cache, parallel=parallel)
-    result = check_loaded([one.loaded for one in loaded], skipped)
+    result = check_loaded([one.loaded for one in loaded], skipped, config.root)
     result.keys = {one.loaded.episode.source: one.key for one in loaded if one.loaded.episode}
     if only is not None:
         wanted = {p.resolve() for p in only}
@@ -85,16 +87,31 @@ def check(config: SiteConfig, only: list[Path] | None = None, *, cache: EpisodeC
     return result
 
 
-def check_loaded(loaded: Sequence[Loaded], skipped: Sequence[Diagnostic] = ()) -> CheckResult:
+def check_loaded(loaded: Sequence[Loaded], skipped: Sequence[Diagnostic] = (),
+                 root: Path | None = None) -> CheckResult:
     """Add the site-wide rules to episodes already loaded (the preview keeps them per file)."""
     problems = list(skipped)
     episodes = []
+    unloaded = set()
     for one in loaded:
         problems += one.diagnostics
         if one.episode:
             episodes.append(one.episode)
-    problems += check_site(episodes)
+        elif one.diagnostics and (named := EPISODE_NAME.match(
+                Path(one.diagnostics[0].location.file).name)):
+            unloaded.add(int(named.group(1)))
+    site_wide = check_site(episodes, unloaded)
+    problems += with_frames(site_wide, root) if root is not None else site_wide
     return CheckResult(sort_diagnostics(problems), len(loaded), episodes)
+
+
+def no_episodes(config: SiteConfig) -> Diagnostic:
+    """An empty site is almost always the wrong folder: say where we looked."""
+    where = site_relative(config.episodes_dir, config.root)
+    found = "does not exist" if not config.episodes_dir.is_dir() else "has no files like 001.md"
+    return diagnostic("E071", f"no episodes: {config.episodes_dir} {found}", where + "/",
+                      hint="run talkgen in the site folder (or pass --root DIR), create the first "
+                      "episode with talkgen new, or pass --allow-empty")
 
 
 @dataclass
@@ -148,7 +165,7 @@ def generated_files() -> dict[str, str]:
 
 
 def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | None = None,
-           parallel: bool = False, previous: Previous | None = None,
+           parallel: bool = False, previous: Previous | None = None, allow_empty: bool = True,
            ) -> tuple[BuildResult, SiteOutput | None]:
     """Validate and render every page in memory; the output is None when the site is invalid.
 
@@ -156,7 +173,8 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
     changed are not rendered: SiteOutput.reused points at the last build's files instead.
     """
     clock = _Clock()
-    result = BuildResult(check(config, cache=cache, parallel=parallel), config.output)
+    result = BuildResult(check(config, cache=cache, parallel=parallel, allow_empty=allow_empty),
+                         config.output)
     clock.lap(result, "load")
     if result.check.failed(strict):
         return result, None
@@ -209,16 +227,17 @@ def _reusable(previous: Previous | None, rebuild: Rebuild, paths: list[str],
             if not rebuild.needs(path) and (file := previous.intact(out, path)) is not None}
 
 
-def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> BuildResult:
+def build(config: SiteConfig, *, strict: bool = False, cache: bool = True,
+          allow_empty: bool = True) -> BuildResult:
     """Validate, render in memory what changed, then write the output folder in one swap.
 
     Builds into one folder take turns (a lock), and a write that fails (full disk, read-only
-    folder, unreadable static file) is error E043 with the old output left as it was.
+    folder, unreadable static file) is error E080 with the old output left as it was.
     """
     clock = _Clock()
     reason = output_problem(config.output, config.root)
     if reason:
-        result = BuildResult(check(config), config.output)
+        result = BuildResult(check(config, allow_empty=allow_empty), config.output)
         result.check.diagnostics.append(diagnostic(
             "E041", reason, _shown(config.output, config.root),
             hint="choose another folder with --out, or empty this one (a build replaces it whole)"))
@@ -226,18 +245,21 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
     try:
         with exclusive(config.output):
             recover(config.output)
-            return _build(config, strict, cache, clock)
+            return _build(config, strict, cache, clock, allow_empty)
     except OSError as err:  # the lock, or recovering an interrupted build
-        return _cannot_write(BuildResult(check(config), config.output), err, config)
+        return _cannot_write(BuildResult(check(config, allow_empty=allow_empty), config.output),
+                             err, config)
 
 
-def _build(config: SiteConfig, strict: bool, cache: bool, clock: _Clock) -> BuildResult:
+def _build(config: SiteConfig, strict: bool, cache: bool, clock: _Clock,
+           allow_empty: bool) -> BuildResult:
     out = config.output.resolve()
     builds = Store(config.root / FOLDER, page_salt(config)) if cache else None
     previous = builds.read(BUILD_FILE, Previous) if builds else None
     episodes = EpisodeCache(config) if cache else None
     result, output = gather(config, strict=strict, cache=episodes, parallel=True,
-                            previous=previous if isinstance(previous, Previous) else None)
+                            previous=previous if isinstance(previous, Previous) else None,
+                            allow_empty=allow_empty)
     if episodes is not None:
         episodes.save(result.check.keys.values())
     if output is None:
@@ -284,7 +306,7 @@ def _cannot_write(result: BuildResult, err: OSError, config: SiteConfig) -> Buil
         _shown(config.output, config.root)
     result.site = None
     result.check.diagnostics.append(diagnostic(
-        "E043", f"cannot write the site: {err.strerror or err}", where,
+        "E080", f"cannot write the site: {err.strerror or err}", where,
         hint=_WRITE_HINTS.get(err.errno or 0, "fix the problem, then build again; "
                               "the old output was not changed")))
     return result

@@ -18,6 +18,8 @@ from .build import build, check
 from .config import CONFIG_FILE, SiteConfig, is_base_url, load_config
 from .diagnostics import (
     Diagnostic,
+    folded,
+    folded_notes,
     format_github,
     format_json,
     format_text,
@@ -57,12 +59,16 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", help="URL the site is published at, e.g. https://x.github.io/t/")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind)")
+    b.add_argument("--allow-empty", action="store_true",
+                   help="build even when there are no episodes (otherwise an error)")
     b.set_defaults(run=run_build)
 
     c = command("check", "validate the episodes without writing anything")
     c.add_argument("files", nargs="*", type=Path, help="check only these episode files")
     c.add_argument("--format", choices=("text", "json", "github"), default="text")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c.add_argument("--allow-empty", action="store_true",
+                   help="no episodes is not an error")
     c.set_defaults(run=run_check)
 
     n = command("new", "create the next episode file with every section heading")
@@ -153,7 +159,8 @@ def run_check(args: argparse.Namespace) -> int:
     only = [p.resolve() for p in args.files] or None
     if only and config.root / CONFIG_FILE in only:
         only = None  # a changed talkgen.yaml can change what every episode means
-    result = check(config, only)
+    # a broken talkgen.yaml may be why no episodes are found: report only the cause
+    result = check(config, only, allow_empty=args.allow_empty or any(d.is_error for d in problems))
     diagnostics = sort_diagnostics([*problems, *result.diagnostics])
     if args.format == "json":
         print(format_json(diagnostics))
@@ -181,9 +188,11 @@ def run_build(args: argparse.Namespace) -> int:
         print_diagnostics(problems, sys.stderr)
         print("build failed: talkgen.yaml has errors; nothing was written", file=sys.stderr)
         return CONTENT_ERROR
-    result = build(config, strict=args.strict)
+    result = build(config, strict=args.strict, allow_empty=args.allow_empty)
     diagnostics = sort_diagnostics([*problems, *result.diagnostics])
-    print_diagnostics(diagnostics, sys.stderr)
+    print_diagnostics(folded(diagnostics), sys.stderr)
+    for line in folded_notes(diagnostics):
+        print(line, file=sys.stderr)
     if not result.ok:
         print(f"build failed: {summary(diagnostics, result.check.files)}; "
               f"{_shown(config.output)} was not changed", file=sys.stderr)

@@ -46,7 +46,7 @@ class Sources:
 
     def checked(self) -> tuple[Site | None, list[Diagnostic]]:
         """The site with its diagnostics, or None (and why) when an error forbids building it."""
-        result = check_loaded(list(self.loaded.values()), self.skipped)
+        result = check_loaded(list(self.loaded.values()), self.skipped, self.config.root)
         diagnostics = sort_diagnostics([*self.config_problems, *result.diagnostics,
                                         *self.static_refused])
         if result.failed():

@@ -63,7 +63,7 @@ def test_a_full_disk_is_a_diagnostic_and_keeps_the_old_site(fixture_site: Path,
         (disk / "filler").write_bytes(b"\0" * max(0, free - 16 * 1024))
         result = run_talkgen("build", "--no-search", cwd=site)
         assert result.returncode == 1
-        assert_one_diagnostic(result.stderr, "E043")
+        assert_one_diagnostic(result.stderr, "E080")
         assert "No space left on device" in result.stderr and "free some disk space" in result.stderr
         assert tree_digest(site / "_site") == before
         assert leftovers(site) == []
@@ -87,7 +87,7 @@ def test_a_write_failing_halfway_is_a_diagnostic_and_keeps_the_old_site(
     monkeypatch.setattr(talkgen.output, "_write", full)
     capsys.readouterr()
     assert main(["build", "--root", str(fixture_site), "--no-search"]) == 1
-    assert_one_diagnostic(capsys.readouterr().err, "E043")
+    assert_one_diagnostic(capsys.readouterr().err, "E080")
     assert tree_digest(fixture_site / "_site") == before
     assert leftovers(fixture_site) == []
 
@@ -111,7 +111,7 @@ def _check_read_only(site: Path) -> None:
     assert run_talkgen("check", cwd=site).returncode == 0
     result = run_talkgen("build", "--no-search", cwd=site)
     assert result.returncode == 1
-    assert_one_diagnostic(result.stderr, "E043")
+    assert_one_diagnostic(result.stderr, "E080")
     assert not (site / "_site").exists()
 
 
@@ -134,8 +134,8 @@ def test_an_unreadable_static_file_is_a_diagnostic(fixture_site: Path,
         (static / "secret.css").chmod(0)
     assert main(["build", "--root", str(fixture_site), "--no-search"]) == 1
     stderr = capsys.readouterr().err
-    assert_one_diagnostic(stderr, "E043")
-    assert "static/secret.css: error[E043]: cannot write the site: Permission denied" in stderr
+    assert_one_diagnostic(stderr, "E080")
+    assert "static/secret.css: error[E080]: cannot write the site: Permission denied" in stderr
     assert not (fixture_site / "_site").exists() and leftovers(fixture_site) == []
 
 
