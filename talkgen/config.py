@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,7 +34,8 @@ CONFIG_FIELDS: tuple[Field, ...] = (
     Field("language", "str", doc="language of the pages, e.g. zh-CN (default) or en"),
     Field("timezone", "str", doc="IANA time zone of episode times, e.g. Asia/Shanghai; default "
           "Asia/Shanghai for zh sites, UTC otherwise"),
-    Field("output", "str", doc="output folder, relative to the site; default _site"),
+    Field("output", "str",
+          doc="output folder inside the site (elsewhere: --out /absolute/path); default _site"),
     Field("markdown", "mapping", doc="Markdown options",
           children=(Field("allow_html", "bool", doc="render raw HTML in episodes; default false"),)),
     Field("sections", "mapping", doc="section titles and aliases, keyed by kind",
@@ -121,6 +122,7 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:
     checker = FieldChecker(doc, CONFIG_FILE, lines)
     values = checker.check(doc.data, CONFIG_FIELDS)
     _check_base_url(values, checker)
+    _check_output(values, checker)
     _check_people(values, checker)
     _check_timezone(values, checker)
     config = _apply(defaults, values)
@@ -165,6 +167,21 @@ def is_time_zone(name: str) -> bool:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
+
+
+def _check_output(values: dict[str, Any], checker: FieldChecker) -> None:
+    """talkgen.yaml arrives with the site, so it may only name a folder inside the site;
+    an output elsewhere must be given by the maintainer: --out /absolute/path."""
+    output = values.get("output")
+    if output is None:
+        return
+    parts = PurePosixPath(output.replace("\\", "/")).parts
+    if not parts or PurePosixPath(output).is_absolute() or PureWindowsPath(output).anchor \
+            or ".." in parts or parts == (".",):
+        checker.report("E040", f'"output" must be a folder inside the site, not "{output}"',
+                       ("output",), "write output: _site (a folder outside the site must be "
+                       "given on the command line: talkgen build --out /absolute/path)")
+        values.pop("output")
 
 
 def _check_people(values: dict[str, Any], checker: FieldChecker) -> None:

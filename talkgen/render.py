@@ -23,7 +23,7 @@ from .qa import split_questions
 from .reading import reading_minutes
 from .readinglist import KINDS, Entry, anchor, reading_list
 from .site import related
-from .theme import template_dirs
+from .template_env import environment as template_environment
 from .urls import Urls, episode_path
 from .video import recording
 
@@ -37,8 +37,8 @@ class Page:
 
 
 def environment(root: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(root)]),
+    env = template_environment(
+        root,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
