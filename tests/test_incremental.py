@@ -124,6 +124,8 @@ def test_the_warm_build_and_the_preview_redo_the_same_pages_and_match_a_cold_bui
     and the same bytes as a build from scratch."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))  # the cache's signing key
     root = write_site(tmp_path / "site", 50)
+    with (root / "talkgen.yaml").open("a", encoding="utf-8") as config:
+        config.write("search: false\n")  # as the warm build: no index, so no search box anywhere
     preview = Preview(root)
     assert preview.start().ok
     out = root / "_site"
