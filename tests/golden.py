@@ -39,8 +39,8 @@ def build_pages(out: Path) -> dict[str, str]:
         code = cli.main([*ARGS, "--root", str(site), "--out", str(out)])
     assert code == 0, err.getvalue()
     return {p.relative_to(out).as_posix(): normalise(p.read_text(encoding="utf-8"))
-            for p in sorted(out.rglob("*")) if p.is_file()
-            and not p.relative_to(out).as_posix().startswith("static/")}
+            for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".")
+            and not p.relative_to(out).as_posix().startswith("static/")}  # "." : the output marker
 
 
 def expected_pages() -> dict[str, str]:

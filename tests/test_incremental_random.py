@@ -95,7 +95,7 @@ def static_file(rng: random.Random, root: Path) -> list[Path]:
 
 def site_title(rng: random.Random, root: Path) -> list[Path]:
     path = root / "talkgen.yaml"
-    path.write_text(f"title: Talk {rng.randint(1, 9)}\n", encoding="utf-8")
+    path.write_text(f"title: Talk {rng.randint(1, 9)}\nsearch: false\n", encoding="utf-8")
     return [path]
 
 
@@ -133,6 +133,8 @@ def test_random_edits_build_warm_exactly_as_cold(seed: int, tmp_path: Path,
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))
     rng = random.Random(seed)
     root = write_site(tmp_path / "site", EPISODES)
+    with (root / "talkgen.yaml").open("a", encoding="utf-8") as config:
+        config.write("search: false\n")  # as warm() and cold(): no search box in the preview
     warm(root)
     preview = Preview(root)
     assert preview.start().ok
