@@ -18,9 +18,8 @@ from .diagnostics import Diagnostic, diagnostic, did_you_mean
 from .markdown import inline_text, render
 from .model import EpisodeLink, Heading, Question
 from .structure import SectionKind, SectionTable, parse_question
-from .urls import Urls
+from .urls import Urls, is_safe_link
 
-_UNSAFE_HREF = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):[^)\s>]*)", re.I)
 _EPISODE_HREF = re.compile(r"^(?:\./|\.\./episodes/|episodes/)?0*(\d{1,6})\.md(?:#(.*))?$")
 
 
@@ -63,6 +62,7 @@ class Body:
 
 def read_body(ctx: Context, body: str, table: SectionTable) -> Body:
     tokens = ctx.md.parse(body)
+    refuse_unsafe_links(ctx, tokens)
     links = _check_links(ctx, tokens)
     _warn_level_one(ctx, tokens)
     starts = [i for i, t in enumerate(tokens) if _is_heading(t, "h2")]
@@ -146,7 +146,6 @@ def _check_links(ctx: Context, tokens: list[Token]) -> list[EpisodeLink]:
     for block in tokens:
         if block.type != "inline" or not block.children:
             continue
-        _warn_unsafe(ctx, block)
         cursor = (ctx.line_of(block), 0)
         children = block.children
         for i, child in enumerate(children):
@@ -170,13 +169,67 @@ def _check_links(ctx: Context, tokens: list[Token]) -> list[EpisodeLink]:
     return links
 
 
-def _warn_unsafe(ctx: Context, block: Token) -> None:
-    """markdown-it already refuses these targets (they render as text); say so, and where."""
-    for match in _UNSAFE_HREF.finditer(block.content):
-        line, col, _ = _locate(ctx, block, match.group(1), (ctx.line_of(block), 0))
-        ctx.report("W033", f'link target "{match.group(1)[:60]}" is not allowed and is shown '
-                   "as text", line, col + 1, hint="link to an http(s) address instead",
-                   width=len(match.group(1)))
+def refuse_unsafe_links(ctx: Context, tokens: list[Token]) -> None:
+    """Hold every link and image to the one URL policy (urls.is_safe_link): a refused target is
+    error E033 at its position and is taken out of the tokens, so it can never be rendered.
+
+    URLs found in plain text by linkify are not something the author asked to link: an unsafe
+    one (ftp://…) just stays text, without a diagnostic.
+    """
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        kept: list[Token] = []
+        cursor = (ctx.line_of(block), 0)  # so a target written twice is found twice
+        depth: list[bool] = []  # for each open link: was it refused?
+        for child in block.children:
+            if child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                refused = not is_safe_link(href)
+                depth.append(refused)
+                if refused:
+                    if child.markup != "linkify":
+                        cursor = _report_unsafe(ctx, block, href, cursor)
+                    continue
+            elif child.type == "link_close" and depth:
+                if depth.pop():
+                    continue
+            elif child.type == "image" and not is_safe_link(str(child.attrGet("src") or "")):
+                cursor = _report_unsafe(ctx, block, str(child.attrGet("src")), cursor)
+                text = Token("text", "", 0)
+                text.content = child.content
+                kept.append(text)
+                continue
+            kept.append(child)
+        block.children = kept
+
+
+def _report_unsafe(ctx: Context, block: Token, target: str,
+                   cursor: tuple[int, int]) -> tuple[int, int]:
+    shown = unquote(target)
+    line, col = _find(ctx, block, shown, cursor)
+    ctx.report("E033", f'link target "{shown[:60]}" is not allowed: only http(s), mailto and '
+               "relative links are", line, max(col, 0) + 1,
+               hint="link to an https:// address, or write the text without a link",
+               width=len(shown) if col >= 0 else 0)
+    return (line, col + 1) if col >= 0 else cursor
+
+
+def _find(ctx: Context, block: Token, needle: str, cursor: tuple[int, int]) -> tuple[int, int]:
+    """Where `needle` is written: in the block's own lines, else anywhere in the body (a
+    reference definition); else the block's first line. 0-based column, -1 when not found."""
+    first = ctx.line_of(block)
+    span = max((block.map or [0, 1])[1] - (block.map or [0, 1])[0], 1)
+    order = [*range(cursor[0], first + span), *range(ctx.body_line, len(ctx.lines) + 1)]
+    tail = needle.partition(":")[2]  # what is left of a target written with entities
+    for wanted in (needle, tail) if len(tail) >= 4 else (needle,):
+        for n, line in enumerate(order):
+            if 1 <= line <= len(ctx.lines):
+                text = ctx.lines[line - 1]
+                col = text.find(wanted, cursor[1] if n == 0 else 0)
+                if col >= 0:
+                    return line, col if wanted is needle else text.rfind("(", 0, col) + 1
+    return first, -1
 
 
 def _link_label(children: list[Token], start: int) -> str:

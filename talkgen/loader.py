@@ -76,7 +76,7 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
     diagnostics = checker.diagnostics
     _check_number(meta, doc, name, checker)
 
-    ctx = Context(rel, lines, split.body_line, parser(config.allow_html), urls)
+    ctx = Context(rel, lines, split.body_line, parser(config.allow_html, audit=True), urls)
     body = read_body(ctx, split.body, config.sections)
     diagnostics += ctx.diagnostics
     section_meta: dict[str, dict[str, Any]] = meta.get("sections", {})

@@ -19,10 +19,11 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .urls import is_safe_link
+
 _FORMATTER = HtmlFormatter(nowrap=True)
 PYGMENTS_LIGHT = "default"  # passes WCAG AA contrast, unlike "friendly"
 PYGMENTS_DARK = "monokai"
-_UNSAFE_TARGET = re.compile(r"\s*(javascript|vbscript|file|data):", re.IGNORECASE)
 
 
 def heading_slug(text: str) -> str:
@@ -45,24 +46,28 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
 
 
 @functools.cache
-def parser(allow_html: bool = False) -> MarkdownIt:
-    """The parser for a site; cached because building one is not free."""
+def parser(allow_html: bool = False, audit: bool = False) -> MarkdownIt:
+    """The parser for a site; cached because building one is not free.
+
+    Links are held to `urls.is_safe_link`: a refused target stays text. With `audit`, every
+    target becomes a token instead, so the episode reader can report each refused one at its
+    position and take it out itself (body.refuse_unsafe_links); only the reader may use it.
+    """
     md = MarkdownIt(
         "commonmark",
         {"html": allow_html, "linkify": True, "typographer": False, "xhtmlOut": False,
          "highlight": _highlight},
     )
     md.enable(["table", "strikethrough", "linkify"])
-    md.validateLink = _safe_target  # type: ignore[method-assign]
+    md.validateLink = _any_target if audit else is_safe_link  # type: ignore[method-assign]
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
     md.add_render_rule("heading_close", _heading_close)
     return md
 
 
-def _safe_target(url: str) -> bool:
-    """markdown-it's rule without its exception for data: images, so every target W033 names
-    (javascript:, vbscript:, file:, data:) is shown as text, as W033 says."""
-    return not _UNSAFE_TARGET.match(url)
+def _any_target(url: str) -> bool:
+    """Let every target through to the token stream, where the reader applies the policy."""
+    return True
 
 
 def _heading_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
