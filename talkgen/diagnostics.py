@@ -61,6 +61,8 @@ RULES: tuple[Rule, ...] = (
     Rule("E033", "link target not allowed (only http(s), mailto, relative)",
          'link target "javascript:alert(1)" is not allowed'),
     Rule("W034", "symlink out of the site", 'skipped "episodes/002.md": it links outside the site'),
+    Rule("W070", "invisible control character in the text",
+         "invisible control character U+001B (ESC, from a terminal colour code)"),
     Rule("E040", "invalid site configuration", 'talkgen.yaml: "base_url" must be a string'),
     Rule("E041", "output folder is not safe", "output folder is the site root"),
     Rule("E042", "template error", "templates/episode.html:3: unexpected '}'"),

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from . import xmltext
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic
 from .model import Episode, Site, identity
@@ -31,6 +32,7 @@ def crawler_files(site: Site, config: SiteConfig,
                                  episodes)
     files["sitemap.xml"] = sitemap(site, urls, page_paths)
     files["robots.txt"] = robots(urls)
+    files = {path: xmltext.clean(text) for path, text in files.items()}  # well-formed XML
     problems = [] if config.base_url else [diagnostic(
         "W061", "no base_url: feed.xml and sitemap.xml can only use relative links",
         "talkgen.yaml", hint="set base_url: https://… in talkgen.yaml, or build with --base-url")]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter
+from . import frontmatter, xmltext
 from .body import Body, Context, headings, questions, read_body
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic
@@ -75,6 +75,7 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
     meta = checker.check(doc.data, EPISODE_FIELDS)
     diagnostics = checker.diagnostics
     _check_number(meta, doc, name, checker)
+    diagnostics += xmltext.check_episode(rel, lines, split.body_line, doc)
 
     ctx = Context(rel, lines, split.body_line, parser(config.allow_html, audit=True), urls)
     body = read_body(ctx, split.body, config.sections)

@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from . import xmltext
 from .config import SiteConfig
 from .model import Episode, Question, Section, Site, Topic, identity
 from .reading import reading_minutes
@@ -91,7 +92,7 @@ class Renderer:
 
     def page(self, path: str, template: str, context: dict[str, Any]) -> Page:
         html = self.env.get_template(template).render(context, page_path=path)
-        return Page(path, html)
+        return Page(path, xmltext.clean(html))
 
     # -- views ---------------------------------------------------------------
 

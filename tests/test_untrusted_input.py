@@ -25,3 +25,59 @@ def test_a_people_registry_link_outside_the_policy_is_an_error_and_never_a_link(
     assert check.returncode == 1 and ("talkgen.yaml", 4, 10, "E033") in found, check.stdout
     build = run_talkgen("build", cwd=fixture_site)
     assert build.returncode == 1 and not (fixture_site / "_site").exists()
+
+
+CONTROL_EPISODE = """---
+number: 4
+date: 2023-07-15
+host: "羡鱼\\x0b"
+summary: "提要\\f"
+topics: [终端]
+---
+## 本周新闻
+
+分页符\f之后。
+
+## 本周推荐
+
+```console
+$ make
+\x1b[31merror\x1b[0m: failed
+```
+
+## Free Talk
+
+### Q1：颜色\x1b[1m？
+
+答。
+"""
+
+
+def test_control_characters_are_warned_about_and_every_feed_stays_well_formed_xml(
+        fixture_site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    import feedparser  # type: ignore[import-untyped]
+
+    (fixture_site / "talkgen.yaml").write_text("title: T\nbase_url: https://x.org/t/\n",
+                                               encoding="utf-8")
+    (fixture_site / "episodes" / "004.md").write_text(CONTROL_EPISODE, encoding="utf-8")
+    check = run_talkgen("check", "--format", "json", cwd=fixture_site)
+    found = [(d["line"], d["column"], d["code"]) for d in json.loads(check.stdout)
+             if d["file"] == "episodes/004.md"]
+    assert check.returncode == 0
+    assert found == [(4, 7, "W070"), (5, 10, "W070"), (10, 4, "W070"), (16, 1, "W070"),
+                     (21, 10, "W070")], check.stdout
+    build = run_talkgen("build", cwd=fixture_site)
+    assert build.returncode == 0, build.stderr
+    out = fixture_site / "_site"
+    feeds = [out / "feed.xml", out / "sitemap.xml", *(out / "topics").glob("*/feed.xml")]
+    assert len(feeds) > 3
+    for path in feeds:
+        ET.parse(path)  # raises on a character XML 1.0 forbids
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+    assert "终端" in (out / "feed.xml").read_text(encoding="utf-8")
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not [ch for ch in text if ch < " " and ch not in "\t\n\r"], page
