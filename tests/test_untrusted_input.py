@@ -81,3 +81,25 @@ def test_control_characters_are_warned_about_and_every_feed_stays_well_formed_xm
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert not [ch for ch in text if ch < " " and ch not in "\t\n\r"], page
+
+
+def test_long_names_in_four_byte_characters_build_with_short_unique_slugs(
+        fixture_site: Path) -> None:
+    long_a = "\U00020000" * 99 + "\U00020001"  # CJK Extension B: 4 bytes each in UTF-8
+    long_b = "\U00020000" * 99 + "\U00020002"  # the same for the first 396 bytes
+    episode = fixture_site / "episodes" / "001.md"
+    text = episode.read_text(encoding="utf-8")
+    text = text.replace("topics: [位置编码, RLHF]", f"topics: [位置编码, RLHF, {long_a}, {long_b}]")
+    text = text.replace("contributors: [羡鱼]\n", f"contributors: [羡鱼, {long_a}, {long_b}]\n", 1)
+    episode.write_text(text, encoding="utf-8")
+    build = run_talkgen("build", cwd=fixture_site)
+    assert build.returncode == 0, build.stderr
+    out = fixture_site / "_site"
+    for folder in ("topics", "contributors"):
+        long_ones = [p.name for p in (out / folder).iterdir() if p.name.startswith("\U00020000")]
+        assert len(long_ones) == 2, long_ones
+        assert all(len(name.encode("utf-8")) <= 150 for name in long_ones)
+        assert all((out / folder / name / "index.html").is_file() for name in long_ones)
+    first = sorted(p.relative_to(out) for p in out.rglob("*"))
+    assert run_talkgen("build", cwd=fixture_site).returncode == 0
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == first  # stable
