@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 from .diagnostics import Diagnostic, diagnostic
 from .model import Contributor, Episode, Site, Topic, identity
 
-MAX_SLUG_BYTES = 120  # UTF-8 bytes: a file name may have 255, this leaves room for the
-# "-<digest>" and "-<n>" suffixes (at most 9 + 8 bytes) and for file systems that count otherwise
+MAX_SLUG = 80  # characters, so that URLs stay readable
+MAX_SLUG_BYTES = 120  # UTF-8 bytes: a file name may have 255; room for "-<digest>" and "-<n>"
 T = TypeVar("T", bound=int | tuple[int, Any])
 RELATED = 5
 
@@ -25,8 +25,8 @@ def slugify(name: str) -> str:
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
     if not slug:
         return f"x-{digest}"
-    if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
-        cut = slug.encode("utf-8")[:MAX_SLUG_BYTES].decode("utf-8", "ignore")  # whole characters
+    if len(slug) > MAX_SLUG or len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        cut = slug[:MAX_SLUG].encode("utf-8")[:MAX_SLUG_BYTES].decode("utf-8", "ignore")
         return f"{cut.rstrip('-_')}-{digest}"
     return slug
 
