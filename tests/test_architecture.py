@@ -16,7 +16,7 @@ LAYERS = {
     "render": 3, "output": 3, "feeds": 3, "search": 3, "affected": 3,
     "build": 4, "scaffold": 4, "init": 4, "legacy": 4, "legacy_labels": 4,
     "incremental": 4,
-    "serve": 5, "watch": 5, "livereload": 5,
+    "serve": 5, "watch": 5, "livereload": 5, "hosts": 5,
     "cli": 5, "__main__": 5,
 }
 

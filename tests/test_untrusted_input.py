@@ -103,3 +103,50 @@ def test_long_names_in_four_byte_characters_build_with_short_unique_slugs(
     first = sorted(p.relative_to(out) for p in out.rglob("*"))
     assert run_talkgen("build", cwd=fixture_site).returncode == 0
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == first  # stable
+
+
+REBINDING_HOSTS = ["attacker.example", "attacker.example:{port}", "127.0.0.1.nip.io:{port}",
+                   "localhost.attacker.example:{port}", "192.168.1.10:{port}", "[::2]:{port}", ""]
+OWN_HOSTS = ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST.:{port}", "[::1]:{port}",
+             "127.0.0.1"]
+
+
+def _status(port: int, host: str, target: str = "/") -> int:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
+    conn.putheader("Host", host.format(port=port))
+    conn.endheaders()
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
+
+
+@pytest.mark.timeout(60)
+def test_the_preview_answers_only_its_own_host_names(tmp_path: Path) -> None:
+    from .serving import running_preview
+    from .sitegen import write_site
+
+    site = write_site(tmp_path / "site", 2)
+    with running_preview(site) as server:
+        port = int(server.httpd.server_address[1])
+        refused = {host: _status(port, host) for host in REBINDING_HOSTS}
+        assert refused == dict.fromkeys(REBINDING_HOSTS, 421)
+        assert _status(port, "attacker.example", "/__talkgen/events") == 421
+        assert _status(port, "attacker.example", "/episodes/001/") == 421
+        answered = {host: _status(port, host) for host in OWN_HOSTS}
+        assert answered == dict.fromkeys(OWN_HOSTS, 200)
+
+
+def test_names_given_by_host_are_answered_and_a_wildcard_bind_answers_ip_literals() -> None:
+    from talkgen.hosts import HostCheck
+
+    named = HostCheck("talk.lan", "192.168.1.5")
+    assert named.allows("talk.lan:8000") and named.allows("192.168.1.5:8000")
+    assert named.allows("localhost") and not named.allows("evil.example")
+    assert not named.allows("192.168.1.6:8000")
+    everywhere = HostCheck("0.0.0.0", "0.0.0.0")
+    assert everywhere.allows("192.168.1.6:8000") and everywhere.allows("[fe80::1]:8000")
+    assert not everywhere.allows("rebind.evil.example:8000")
