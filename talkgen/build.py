@@ -6,6 +6,7 @@ Gather, then write: every file is loaded and checked before anything is written.
 from __future__ import annotations
 
 import contextlib
+import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,8 @@ class BuildResult:
     written: int = 0
     pages: int = 0
     seconds: float = 0.0
+    input_bytes: int = 0  # the episode files
+    output_bytes: int = 0  # every file in the output folder (docs/security.md bounds it)
     phases: dict[str, float] = field(default_factory=dict)
     related: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
@@ -264,8 +267,19 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
     if builds is not None and result.site is not None:
         builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related,
                                           written_files(out)))
+    result.input_bytes = sum(_size(p) for p in episode_files(config)[0])
+    result.output_bytes = sum(_size(p) for p in out.rglob("*"))
     result.seconds = clock.total()
     return result
+
+
+def _size(path: Path) -> int:
+    """Bytes of a regular file, without following a symlink; 0 for anything else."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
 def _search_reusable(output: SiteOutput, previous: Previous) -> bool:

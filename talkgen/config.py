@@ -40,7 +40,7 @@ CONFIG_FIELDS: tuple[Field, ...] = (
     Field("feed", "mapping", doc="Atom feed options",
           children=(Field("size", "int", doc="number of episodes in feed.xml; default 20"),
                     Field("full_content", "bool",
-                          doc="whole episodes in the feeds; false: summaries only; default true"))),
+                          doc="whole episodes in feed.xml; false: summaries only; default true"))),
     Field("search", "bool", doc="build the search index; default true"),
     Field("people", "mapping", doc="people registry: a name → its aliases and profile link",
           each=_PERSON),

@@ -63,6 +63,8 @@ RULES: tuple[Rule, ...] = (
     Rule("W034", "symlink out of the site", 'skipped "episodes/002.md": it links outside the site'),
     Rule("W070", "invisible control character in the text",
          "invisible control character U+001B (ESC, from a terminal colour code)"),
+    Rule("E071", "episode over a documented size limit (topics, names, lengths)",
+         "more than 30 topics in one episode"),
     Rule("E040", "invalid site configuration", 'talkgen.yaml: "base_url" must be a string'),
     Rule("E041", "output folder is not safe", "output folder is the site root"),
     Rule("E042", "template error", "templates/episode.html:3: unexpected '}'"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter, xmltext
+from . import frontmatter, limits, xmltext
 from .body import Body, Context, headings, questions, read_body
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic
@@ -92,7 +92,9 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
                 source=lines, width=len(key)))
     if any(d.is_error for d in diagnostics) or not {"number", "date", "host"} <= meta.keys():
         return Loaded(None, diagnostics)
-    return Loaded(_episode(meta, section_meta, body, ctx, config, rel), diagnostics)
+    episode = _episode(meta, section_meta, body, ctx, config, rel)
+    over = limits.check_episode(episode, meta, rel, lines, doc)
+    return Loaded(None if over else episode, diagnostics + over)
 
 
 def decode(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:

@@ -11,7 +11,7 @@ LAYERS = {
     "__init__": 0, "diagnostics": 0, "model": 0,
     "structure": 1, "urls": 1, "frontmatter": 1, "schema": 1, "config": 1, "markdown": 1,
     "theme": 1, "schemas_json": 1,
-    "reading": 1, "pool": 1, "cache": 1, "xmltext": 1,
+    "reading": 1, "pool": 1, "cache": 1, "xmltext": 1, "limits": 1,
     "body": 2, "loader": 2, "site": 2, "loading": 2,
     "render": 3, "output": 3, "feeds": 3, "search": 3, "affected": 3,
     "build": 4, "scaffold": 4, "init": 4, "legacy": 4, "legacy_labels": 4,

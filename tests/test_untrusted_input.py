@@ -150,3 +150,59 @@ def test_names_given_by_host_are_answered_and_a_wildcard_bind_answers_ip_literal
     everywhere = HostCheck("0.0.0.0", "0.0.0.0")
     assert everywhere.allows("192.168.1.6:8000") and everywhere.allows("[fe80::1]:8000")
     assert not everywhere.allows("rebind.evil.example:8000")
+
+
+def _big_episode(topics: int, kilobytes: int) -> str:
+    paragraph = "这是一段很长的讨论内容，关于大模型与位置编码的各种细节。" * 10 + "\n\n"
+    body = paragraph * (kilobytes * 1024 // len(paragraph.encode("utf-8")))
+    names = ", ".join(f"话题{i}" for i in range(topics))
+    return (f"---\nnumber: 9\ndate: 2023-09-02\nhost: 羡鱼\nsummary: 提要\ntopics: [{names}]\n---\n"
+            f"## 本周新闻\n\n{body}## 本周推荐\n\n推荐。\n\n## Free Talk\n\n讨论。\n")
+
+
+def _worst_episode(number: int) -> str:
+    """As much card as the limits allow: 30 topics, 10 hosts and 90 more names, each as long
+    as a name may be in 4-byte characters, the longest title and summary."""
+    def name(prefix: str, i: int) -> str:
+        return f"{prefix}{number}-{i:03d}" + "\U00020000" * 100
+
+    def names(prefix: str, count: int) -> str:
+        return ", ".join(name(prefix, i) for i in range(count))
+
+    return (f"---\nnumber: {number}\ndate: 2023-06-24\nhost: [{names('h', 10)}]\n"
+            f"title: {'题' * 300}\nsummary: {'要' * 1000}\ntopics: [{names('t', 30)}]\n"
+            f"contributors: [{names('p', 90)}]\n---\n"
+            "## 本周新闻\n\n新闻。\n\n## 本周推荐\n\n推荐。\n\n## Free Talk\n\n讨论。\n")
+
+
+@pytest.mark.timeout(300)
+def test_an_episode_with_400_topics_is_refused_and_output_stays_in_proportion(
+        tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "episodes").mkdir(parents=True)
+    (site / "talkgen.yaml").write_text("title: T\nsearch: false\n", encoding="utf-8")
+    attack = site / "episodes" / "009.md"
+    attack.write_text(_big_episode(400, 740), encoding="utf-8")
+    assert attack.stat().st_size > 740_000
+    check = run_talkgen("check", "--format", "json", cwd=site)
+    found = [(d["line"], d["column"], d["code"]) for d in json.loads(check.stdout)]
+    column = len("topics: [") + len(", ".join(f"话题{i}" for i in range(30))) + 3
+    assert check.returncode == 1 and found == [(6, column, "E071")], found
+    assert run_talkgen("build", cwd=site).returncode == 1
+    assert not (site / "_site").exists()
+
+    # the same large episode with as many topics as allowed, and three episodes with the largest
+    # cards allowed: the output stays under the documented bound (docs/security.md)
+    attack.write_text(_big_episode(30, 740), encoding="utf-8")
+    for number in (1, 2, 3):
+        (site / "episodes" / f"{number:03d}.md").write_text(_worst_episode(number),
+                                                            encoding="utf-8")
+    build = run_talkgen("build", cwd=site)
+    assert build.returncode == 0, build.stderr
+    out = site / "_site"
+    written = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    given = sum(p.stat().st_size for p in (site / "episodes").iterdir())
+    assert written <= 4 * given + 5 * 2**20 * 4, (written, given)
+    assert f"({written / 2**20:.1f} MB from {given / 2**10:.1f} KB of episodes)" in build.stderr
+    topic_feed = (out / "topics" / "话题0" / "feed.xml").read_text(encoding="utf-8")
+    assert "<content" not in topic_feed and "<summary>提要</summary>" in topic_feed
