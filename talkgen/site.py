@@ -13,7 +13,8 @@ from .diagnostics import Diagnostic, diagnostic
 from .model import Contributor, Episode, Site, Topic, identity
 
 MAX_SLUG = 80  # characters, so that URLs stay readable
-MAX_SLUG_BYTES = 120  # UTF-8 bytes: a file name may have 255; room for "-<digest>" and "-<n>"
+MAX_SLUG_BYTES = 120  # UTF-8 bytes, "-<digest>" included: a file name may have 255, so a "-<n>"
+# suffix for a collision always fits
 T = TypeVar("T", bound=int | tuple[int, Any])
 RELATED = 5
 
@@ -26,8 +27,9 @@ def slugify(name: str) -> str:
     if not slug:
         return f"x-{digest}"
     if len(slug) > MAX_SLUG or len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
-        cut = slug[:MAX_SLUG].encode("utf-8")[:MAX_SLUG_BYTES].decode("utf-8", "ignore")
-        return f"{cut.rstrip('-_')}-{digest}"
+        room = len(digest) + 1  # the whole slug stays within both limits, so it slugifies to itself
+        cut = slug[: MAX_SLUG - room].encode("utf-8")[: MAX_SLUG_BYTES - room]
+        return f"{cut.decode('utf-8', 'ignore').rstrip('-_')}-{digest}"
     return slug
 
 

@@ -120,13 +120,18 @@ def test_random_front_matter_gives_diagnostics_not_exceptions(front: str) -> Non
         assert d.location.line >= 0 and d.location.column >= 0
 
 
+# long names in 4-byte characters (CJK Extension B), which plain st.text() almost never draws
+wide_names = st.text(st.characters(min_codepoint=0x20000, max_codepoint=0x2A6DF), min_size=30,
+                     max_size=150)
+
+
 @PROFILE
-@given(st.lists(st.text(min_size=1, max_size=300), min_size=1, max_size=30))
+@given(st.lists(st.one_of(st.text(min_size=1, max_size=300), wide_names), min_size=1, max_size=30))
 def test_slugs_are_safe_unique_and_stable(names: list[str]) -> None:
     slugs = assign_slugs(names)
     assert len(set(slugs.values())) == len(slugs)
     assert assign_slugs(list(reversed(names))) == slugs
     for slug in slugs.values():
-        assert slug and slug not in (".", "..") and len(slug.encode("utf-8")) <= 150
+        assert slug and slug not in (".", "..") and len(slug.encode("utf-8")) <= 130
         assert not any(ch in slug for ch in "/\\\x00?#%<>\"'")
         assert slugify(slug) == slug or slug.rsplit("-", 1)[-1].isdigit()
