@@ -206,3 +206,16 @@ def test_an_episode_with_400_topics_is_refused_and_output_stays_in_proportion(
     assert f"({written / 2**20:.1f} MB from {given / 2**10:.1f} KB of episodes)" in build.stderr
     topic_feed = (out / "topics" / "话题0" / "feed.xml").read_text(encoding="utf-8")
     assert "<content" not in topic_feed and "<summary>提要</summary>" in topic_feed
+
+
+@pytest.mark.parametrize("video", ["javascript:alert(1)", "  JaVaScRiPt:alert(1)",
+                                   "data:text/html,<script>alert(1)</script>", "//evil.example/v"])
+def test_a_video_link_outside_the_policy_is_an_error(fixture_site: Path, video: str) -> None:
+    episode = fixture_site / "episodes" / "001.md"
+    text = episode.read_text(encoding="utf-8")
+    episode.write_text(text.replace("\nhost:", f"\nvideo: {json.dumps(video)}\nhost:", 1),
+                       encoding="utf-8")
+    check = run_talkgen("check", "--format", "json", cwd=fixture_site)
+    found = [(d["file"], d["line"], d["column"], d["severity"]) for d in json.loads(check.stdout)]
+    assert check.returncode == 1 and ("episodes/001.md", 4, 8, "error") in found, found
+    assert run_talkgen("build", cwd=fixture_site).returncode == 1
