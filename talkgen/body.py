@@ -177,7 +177,8 @@ def refuse_unsafe_links(ctx: Context, tokens: list[Token]) -> None:
     one (ftp://…) just stays text, without a diagnostic.
     """
     for block in tokens:
-        if block.type != "inline" or not block.children:
+        if block.type != "inline" or not block.children or not any(
+                child.type in ("link_open", "image") for child in block.children):
             continue
         kept: list[Token] = []
         cursor = (ctx.line_of(block), 0)  # so a target written twice is found twice

@@ -34,16 +34,19 @@ def check_episode(episode: Episode, meta: Mapping[str, Any], file: str, lines: S
 
     out: list[Diagnostic] = []
     hosts = _listed(meta, "host")
-    topics = placed(_names(meta, "topics"))
-    people = placed([*hosts, *_listed(meta, "editors"), *_names(meta, "contributors")])
-    people += [((q.line, 1), q.asker) for q in episode.questions if q.asker]
-    for what, found, limit, hint in (
-            ("topics", topics, MAX_TOPICS, "keep the main topics; name the others in the text"),
-            ("names", people, MAX_PEOPLE, "list the main contributors; thank the others in the "
+    topics = _names(meta, "topics")
+    people = [*hosts, *_listed(meta, "editors"), *_names(meta, "contributors")]
+    askers = [((q.line, 1), q.asker) for q in episode.questions if q.asker]
+    for what, found, extra, limit, hint in (
+            ("topics", topics, [], MAX_TOPICS, "keep the main topics; name the others in the "
              "text"),
-            ("hosts", placed(hosts), MAX_HOSTS, "name the main hosts; list the others as "
+            ("names", people, askers, MAX_PEOPLE, "list the main contributors; thank the others "
+             "in the text"),
+            ("hosts", hosts, [], MAX_HOSTS, "name the main hosts; list the others as "
              "contributors")):
-        over = _over(found, limit)
+        if len(found) + len(extra) <= limit:
+            continue  # the common case: no need to tell names apart or find them
+        over = _over(placed(found) + extra, limit)
         if over is not None:
             report(over, f"more than {limit} {what} in one episode (the limit keeps the site's "
                    "size in proportion to its episodes)", hint)

@@ -7,7 +7,7 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -59,7 +59,8 @@ def parser(allow_html: bool = False, audit: bool = False) -> MarkdownIt:
          "highlight": _highlight},
     )
     md.enable(["table", "strikethrough", "linkify"])
-    md.validateLink = _any_target if audit else is_safe_link  # type: ignore[method-assign]
+    check: Callable[[str], bool] = _any_target if audit else is_safe_link
+    md.validateLink = check  # type: ignore[method-assign,assignment]
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
     md.add_render_rule("heading_close", _heading_close)
     return md

@@ -127,8 +127,7 @@ class PreviewServer:
             raise ServeError(f"cannot listen on {host}:{port}: the port {reason}; "
                              "try --port 0 for a free one") from None
         self.httpd.app = self
-        address = self.httpd.server_address[0]
-        self.hosts = HostCheck(host, address.decode() if isinstance(address, bytes) else address)
+        self.hosts = HostCheck(host, str(self.httpd.server_address[0]))
 
     @property
     def url(self) -> str:

@@ -34,11 +34,13 @@ def check_episode(file: str, lines: Sequence[str], body_line: int,
     value that holds one (written as an escape such as "\\x0b": the YAML reader refuses the
     raw character itself)."""
     out: list[Diagnostic] = []
-    for line in range(body_line, len(lines) + 1):
+    body = lines[body_line - 1:]
+    for line in range(body_line, len(lines) + 1) if FORBIDDEN.search("\n".join(body)) else ():
         match = FORBIDDEN.search(lines[line - 1])
         if match:
             out.append(_warning(file, lines, line, match.start() + 1, match.group()))
-    for path, value in _strings(doc.data, ()):
+    escapes = "\\" in "\n".join(lines[: body_line - 1])  # the YAML reader refuses raw ones
+    for path, value in _strings(doc.data, ()) if escapes else ():
         match = FORBIDDEN.search(value)
         if match:
             line, column = doc.where(path)
