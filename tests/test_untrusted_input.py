@@ -27,6 +27,18 @@ def test_a_people_registry_link_outside_the_policy_is_an_error_and_never_a_link(
     assert build.returncode == 1 and not (fixture_site / "_site").exists()
 
 
+
+@pytest.mark.parametrize("base_url", ["javascript:alert(1)//", "  JaVaScRiPt:alert(1)//",
+                                      'https://x.org/"><script>alert(1)</script>'])
+def test_a_base_url_outside_the_policy_is_an_error(fixture_site: Path, base_url: str) -> None:
+    (fixture_site / "talkgen.yaml").write_text(f"title: T\nbase_url: {json.dumps(base_url)}\n",
+                                               encoding="utf-8")
+    check = run_talkgen("check", "--format", "json", cwd=fixture_site)
+    found = [(d["file"], d["line"], d["column"], d["code"]) for d in json.loads(check.stdout)]
+    assert check.returncode == 1 and ("talkgen.yaml", 2, 11, "E040") in found, found
+    assert run_talkgen("build", cwd=fixture_site).returncode == 1
+
+
 CONTROL_EPISODE = """---
 number: 4
 date: 2023-07-15
