@@ -20,6 +20,7 @@ from .model import EpisodeLink, Heading, Question
 from .structure import SectionKind, SectionTable, parse_question
 from .urls import Urls, is_safe_link
 
+HIGHLIGHT_BUDGET = 100_000  # characters of code per episode
 _EPISODE_HREF = re.compile(r"^(?:\./|\.\./episodes/|episodes/)?0*(\d{1,6})\.md(?:#(.*))?$")
 
 
@@ -63,6 +64,7 @@ class Body:
 def read_body(ctx: Context, body: str, table: SectionTable) -> Body:
     tokens = ctx.md.parse(body)
     refuse_unsafe_links(ctx, tokens)
+    _budget_highlighting(tokens)
     links = _check_links(ctx, tokens)
     _warn_level_one(ctx, tokens)
     starts = [i for i, t in enumerate(tokens) if _is_heading(t, "h2")]
@@ -72,6 +74,17 @@ def read_body(ctx: Context, body: str, table: SectionTable) -> Body:
     text = " ".join(inline_text(t) if t.type == "inline" else t.content
                     for t in tokens if t.type in ("inline", "fence", "code_block"))
     return Body(intro, sections, links, text)
+
+
+def _budget_highlighting(tokens: list[Token]) -> None:
+    """Highlight at most HIGHLIGHT_BUDGET characters of code per episode; later code blocks are
+    shown plain (no language), so a megabyte of code cannot take minutes to colour."""
+    spent = 0
+    for token in tokens:
+        if token.type == "fence" and token.info:
+            spent += len(token.content)
+            if spent > HIGHLIGHT_BUDGET:
+                token.info = ""
 
 
 def _is_heading(token: Token, tag: str) -> bool:

@@ -24,6 +24,11 @@ from .urls import is_safe_link
 _FORMATTER = HtmlFormatter(nowrap=True)
 PYGMENTS_LIGHT = "default"  # passes WCAG AA contrast, unlike "friendly"
 PYGMENTS_DARK = "monokai"
+# Highlighting wraps every token in a <span>: dense code (`a+b*c…`) grows 25-fold. A block is
+# highlighted only while it is small and the markup stays within a multiple of the code, so the
+# output stays in proportion to the input (docs/security.md); otherwise it is shown plain.
+MAX_HIGHLIGHT_CHARS = 100_000  # per block; body.HIGHLIGHT_BUDGET caps an episode's total
+MAX_HIGHLIGHT_GROWTH = 12  # real code grows 3-5 times, short tokens 10, `a+b*c…` 24
 
 
 def heading_slug(text: str) -> str:
@@ -38,10 +43,14 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     name = lang.split()[0] if lang else ""
     css_lang = f' class="language-{html.escape(name, quote=True)}"' if name else ""
     try:
-        lexer = get_lexer_by_name(name) if name else None
+        lexer = get_lexer_by_name(name) if name and len(code) <= MAX_HIGHLIGHT_CHARS else None
     except ClassNotFound:
         lexer = None
-    body = pygments_highlight(code, lexer, _FORMATTER) if lexer else html.escape(code)
+    body = html.escape(code)
+    if lexer:
+        coloured: str = pygments_highlight(code, lexer, _FORMATTER)
+        if len(coloured) <= MAX_HIGHLIGHT_GROWTH * len(body) + 200:
+            body = coloured
     return f'<pre class="highlight"><code{css_lang}>{body}</code></pre>'
 
 

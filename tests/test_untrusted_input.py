@@ -209,13 +209,19 @@ def test_an_episode_with_400_topics_is_refused_and_output_stays_in_proportion(
     for number in (1, 2, 3):
         (site / "episodes" / f"{number:03d}.md").write_text(_worst_episode(number),
                                                             encoding="utf-8")
+    # what escaping and highlighting grow most: '<' and '&' (4 times on a page, 8 in a feed)
+    # and dense code (a <span> per character when highlighted)
+    dense = ("<&" * 200 + "\n\n") * 300 + ("```python\n" + ("a+b-c*d/e%f;" * 60 + "\n") * 80
+                                             + "```\n\n") * 4
+    (site / "episodes" / "004.md").write_text(
+        _worst_episode(4).replace("新闻。", dense), encoding="utf-8")
     build = run_talkgen("build", cwd=site)
     assert build.returncode == 0, build.stderr
     out = site / "_site"
     written = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     given = sum(p.stat().st_size for p in (site / "episodes").iterdir())
-    assert written <= 4 * given + 5 * 2**20 * 4, (written, given)
-    assert f"({written / 2**20:.1f} MB from {given / 2**10:.1f} KB of episodes)" in build.stderr
+    assert written <= 13 * given + 5 * 2**20 * 5, (written, given)
+    assert f"({written / 2**20:.1f} MB from {given / 2**20:.1f} MB of episodes)" in build.stderr
     topic_feed = (out / "topics" / "话题0" / "feed.xml").read_text(encoding="utf-8")
     assert "<content" not in topic_feed and "<summary>提要</summary>" in topic_feed
 
@@ -231,3 +237,25 @@ def test_a_video_link_outside_the_policy_is_an_error(fixture_site: Path, video: 
     found = [(d["file"], d["line"], d["column"], d["severity"]) for d in json.loads(check.stdout)]
     assert check.returncode == 1 and ("episodes/001.md", 4, 8, "error") in found, found
     assert run_talkgen("build", cwd=fixture_site).returncode == 1
+
+
+def test_highlighting_stays_within_its_growth_limit_and_its_budget() -> None:
+    from talkgen.config import SiteConfig
+    from talkgen.loader import parse_episode
+    from talkgen.markdown import parser
+    from talkgen.urls import Urls
+
+    dense = ("a+b-c*d/e%f;" * 60 + "\n") * 20  # a <span> per character when highlighted
+    html = parser().render(f"```python\n{dense}```\n")
+    assert len(html) <= 12 * len(dense) + 300 and "<span" not in html
+    readable = "def f(x):\n    return x + 1\n" * 20
+    assert '<span class="k">def</span>' in parser().render(f"```python\n{readable}```\n")
+
+    block = "```python\n" + readable * 60 + "```\n\n"  # about 32 000 characters each
+    text = ("---\nnumber: 1\ndate: 2023-06-24\nhost: x\n---\n## 本周新闻\n\n" + block * 5 +
+            "## 本周推荐\n\n推荐。\n\n## Free Talk\n\n讨论。\n")
+    loaded = parse_episode(text.encode("utf-8"), "episodes/001.md", "001.md",
+                           SiteConfig(root=Path("/site")), Urls())
+    assert loaded.episode is not None
+    coloured = loaded.episode.sections[0].html.split("</pre>")
+    assert ['<span class="k">' in part for part in coloured[:5]] == [True] * 3 + [False] * 2
