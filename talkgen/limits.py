@@ -25,12 +25,12 @@ Where = tuple[int, int]
 
 def check_episode(episode: Episode, meta: Mapping[str, Any], file: str, lines: Sequence[str],
                   doc: YamlDoc) -> list[Diagnostic]:
-    """E071 for each limit the episode goes over, at the value that goes over it."""
+    """E091 for each limit the episode goes over, at the value that goes over it."""
     def placed(found: list[tuple[Path, str]]) -> list[tuple[Where, str]]:
         return [(doc.where(path), name) for path, name in found]
 
     def report(where: Where, message: str, hint: str) -> None:
-        out.append(diagnostic("E071", message, file, where[0], where[1], hint=hint, source=lines))
+        out.append(diagnostic("E091", message, file, where[0], where[1], hint=hint, source=lines))
 
     out: list[Diagnostic] = []
     hosts = _listed(meta, "host")

@@ -30,7 +30,7 @@ def describe(ch: str) -> str:
 
 def check_episode(file: str, lines: Sequence[str], body_line: int,
                   doc: YamlDoc) -> list[Diagnostic]:
-    """W070 for each line of the body holding a forbidden character, and for each front matter
+    """W090 for each line of the body holding a forbidden character, and for each front matter
     value that holds one (written as an escape such as "\\x0b": the YAML reader refuses the
     raw character itself)."""
     out: list[Diagnostic] = []
@@ -49,7 +49,7 @@ def check_episode(file: str, lines: Sequence[str], body_line: int,
 
 
 def _warning(file: str, lines: Sequence[str], line: int, column: int, ch: str) -> Diagnostic:
-    return diagnostic("W070", f"invisible control character {describe(ch)}; it is left out of "
+    return diagnostic("W090", f"invisible control character {describe(ch)}; it is left out of "
                       "the site and its feeds", file, line, column, source=lines, width=1,
                       hint="delete it (it often comes with text pasted from a terminal or a PDF)")
 

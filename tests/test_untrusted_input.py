@@ -78,8 +78,8 @@ def test_control_characters_are_warned_about_and_every_feed_stays_well_formed_xm
     found = [(d["line"], d["column"], d["code"]) for d in json.loads(check.stdout)
              if d["file"] == "episodes/004.md"]
     assert check.returncode == 0
-    assert found == [(4, 7, "W070"), (5, 10, "W070"), (10, 4, "W070"), (16, 1, "W070"),
-                     (21, 10, "W070")], check.stdout
+    assert found == [(4, 7, "W090"), (5, 10, "W090"), (10, 4, "W090"), (16, 1, "W090"),
+                     (21, 10, "W090")], check.stdout
     build = run_talkgen("build", cwd=fixture_site)
     assert build.returncode == 0, build.stderr
     out = fixture_site / "_site"
@@ -199,7 +199,7 @@ def test_an_episode_with_400_topics_is_refused_and_output_stays_in_proportion(
     check = run_talkgen("check", "--format", "json", cwd=site)
     found = [(d["line"], d["column"], d["code"]) for d in json.loads(check.stdout)]
     column = len("topics: [") + len(", ".join(f"话题{i}" for i in range(30))) + 3
-    assert check.returncode == 1 and found == [(6, column, "E071")], found
+    assert check.returncode == 1 and found == [(6, column, "E091")], found
     assert run_talkgen("build", cwd=site).returncode == 1
     assert not (site / "_site").exists()
 
