@@ -14,13 +14,16 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from . import heading_variants
 from .diagnostics import Diagnostic, diagnostic, did_you_mean
 from .markdown import inline_text, render
 from .model import EpisodeLink, Heading, Question
-from .structure import SectionKind, SectionTable, parse_question
+from .structure import SectionKind, SectionTable, loose_question, parse_question
 from .urls import Urls, is_safe_link
 
 HIGHLIGHT_BUDGET = 100_000  # characters of code per episode
+_MAY_ASK = re.compile(r"\s*(?:[Qq]|\d|问题)")  # cheap test before reading a question
+_WIDE_LINK = re.compile(r"\[([^\]\n]{1,200})\]（([^）\n]{1,500})）")
 _EPISODE_HREF = re.compile(r"^(?:\./|\.\./episodes/|episodes/)?0*(\d{1,6})\.md(?:#(.*))?$")
 
 
@@ -59,21 +62,31 @@ class Body:
     sections: list[RawSection]
     links: list[EpisodeLink]
     text: str
+    guessed: frozenset[str] = frozenset()  # kinds a misspelled heading most likely meant
 
 
 def read_body(ctx: Context, body: str, table: SectionTable) -> Body:
     tokens = ctx.md.parse(body)
+    variants = heading_variants.find(tokens, body.split("\n"), table)
+    if variants:  # read the headings as meant, and say how to write them
+        for v in variants:
+            ctx.report(v.code, v.message, ctx.body_line + v.body_line, v.column, hint=v.hint,
+                       width=v.width)
+        tokens = ctx.md.parse(heading_variants.apply(body, variants))
     refuse_unsafe_links(ctx, tokens)
     _budget_highlighting(tokens)
     links = _check_links(ctx, tokens)
     _warn_level_one(ctx, tokens)
     starts = [i for i, t in enumerate(tokens) if _is_heading(t, "h2")]
     intro = tokens[: starts[0]] if starts else tokens
-    sections = _sections(ctx, tokens, starts, table)
-    _require_sections(ctx, sections, table)
+    sections, guessed = _sections(ctx, tokens, starts, table)
+    _require_sections(ctx, sections, table, guessed)
+    for section in sections:
+        if section.kind.key == "free_talk":
+            _check_questions(ctx, section.tokens)
     text = " ".join(inline_text(t) if t.type == "inline" else t.content
                     for t in tokens if t.type in ("inline", "fence", "code_block"))
-    return Body(intro, sections, links, text)
+    return Body(intro, sections, links, text, guessed)
 
 
 def _budget_highlighting(tokens: list[Token]) -> None:
@@ -92,8 +105,10 @@ def _is_heading(token: Token, tag: str) -> bool:
 
 
 def _sections(ctx: Context, tokens: list[Token], starts: list[int],
-              table: SectionTable) -> list[RawSection]:
+              table: SectionTable) -> tuple[list[RawSection], frozenset[str]]:
+    """The sections in order, and the kinds that misspelled headings stand for."""
     sections: list[RawSection] = []
+    guessed: set[str] = set()
     first_line: dict[str, int] = {}
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
@@ -104,9 +119,14 @@ def _sections(ctx: Context, tokens: list[Token], starts: list[int],
         width = len(ctx.lines[line - 1].rstrip()) if line <= len(ctx.lines) else 0
         if kind is None:
             names = "、".join(k.title for k in table.kinds)
+            meant = _meant(title, table)
+            hint = (f'if this is the {meant.key.replace("_", " ")} section, write "## '
+                    f'{meant.title}"; for a subsection write ### {title}' if meant else
+                    f"level-2 headings are the sections ({names}); use ### for a subsection")
             ctx.report("E020", f'unknown section "{title}"{did_you_mean(title, table.all_names)}',
-                       line, hint=f"level-2 headings are the sections ({names}); "
-                       "use ### for a subsection", width=width)
+                       line, hint=hint, width=width)
+            if meant:  # its consequences (section missing, metadata unused) are not reported
+                guessed.add(meant.key)
             if sections:  # keep the text with the section it follows
                 sections[-1].tokens.extend(tokens[start:end])
             continue
@@ -127,11 +147,18 @@ def _sections(ctx: Context, tokens: list[Token], starts: list[int],
                        width=width)
         anchor = tokens[start].attrGet("id") or kind.key
         sections.append(RawSection(kind, title, str(anchor), line, list(content)))
-    return sections
+    return sections, frozenset(guessed)
 
 
-def _require_sections(ctx: Context, sections: list[RawSection], table: SectionTable) -> None:
-    present = {s.kind.key for s in sections}
+def _meant(title: str, table: SectionTable) -> SectionKind | None:
+    """The section a misspelled heading was most likely meant to be."""
+    suggestion = did_you_mean(title, table.all_names)
+    return table.match(suggestion.split('"')[1]) if suggestion else None
+
+
+def _require_sections(ctx: Context, sections: list[RawSection], table: SectionTable,
+                      guessed: frozenset[str]) -> None:
+    present = {s.kind.key for s in sections} | guessed
     for kind in table.kinds:
         if not kind.required or kind.key in present:
             continue
@@ -150,6 +177,31 @@ def _warn_level_one(ctx: Context, tokens: list[Token]) -> None:
                        "sections and ### for subsections", width=len(ctx.lines[line - 1].rstrip()))
 
 
+def _check_questions(ctx: Context, tokens: Sequence[Token]) -> None:
+    """Questions written so that a strict reading would miss them: say how to write them."""
+    for i, token in enumerate(tokens):
+        if token.type != "inline" or not token.map:
+            continue
+        if not _MAY_ASK.match(token.content):
+            continue
+        heading = tokens[i - 1] if i else None
+        first = token.content.split("\n", 1)[0].strip()
+        line = ctx.line_of(token)
+        width = len(ctx.lines[line - 1].rstrip()) if line <= len(ctx.lines) else 0
+        if heading is not None and _is_heading(heading, "h3"):
+            loose = None if parse_question(first) else loose_question(first)
+            if loose:
+                fixed = f"### {loose.label}：{loose.text}" + (f" --{loose.asker}" if loose.asker
+                                                             else "")
+                ctx.report("W046", f'"### {first}" is read as question {loose.label}; write it '
+                           "with a colon after the number", line, hint=f'write "{fixed}"',
+                           width=width)
+        elif heading is not None and heading.type == "paragraph_open" and parse_question(first):
+            ctx.report("W046", f'"{first[:40]}" looks like a question but is not a heading, so '
+                       "the questions page misses it", line,
+                       hint=f'start the line with "### ": ### {first[:40]}', width=width)
+
+
 # -- links --------------------------------------------------------------------
 
 
@@ -159,6 +211,7 @@ def _check_links(ctx: Context, tokens: list[Token]) -> list[EpisodeLink]:
     for block in tokens:
         if block.type != "inline" or not block.children:
             continue
+        _warn_wide_parens(ctx, block)
         cursor = (ctx.line_of(block), 0)
         children = block.children
         for i, child in enumerate(children):
@@ -246,6 +299,16 @@ def _find(ctx: Context, block: Token, needle: str, cursor: tuple[int, int]) -> t
     return first, -1
 
 
+def _warn_wide_parens(ctx: Context, block: Token) -> None:
+    """`[上期]（002.md）`: full-width parentheses make the link plain text."""
+    for match in _WIDE_LINK.finditer(block.content):
+        line, col, _ = _locate(ctx, block, match.group(0), (ctx.line_of(block), 0))
+        fixed = f"[{match.group(1)}]({match.group(2).strip()})"
+        ctx.report("W072", f'"{match.group(0)}" is shown as text: a link needs ASCII '
+                   "parentheses", line, col + 1, hint=f"type ( ) instead of （ ）: {fixed}",
+                   width=len(match.group(0)))
+
+
 def _link_label(children: list[Token], start: int) -> str:
     parts = []
     for child in children[start + 1 :]:
@@ -286,7 +349,8 @@ def questions(ctx: Context, tokens: Sequence[Token]) -> tuple[Question, ...]:
     h3 = [i for i, t in enumerate(tokens) if _is_heading(t, "h3")]
     out = []
     for n, start in enumerate(h3):
-        parsed = parse_question(inline_text(tokens[start + 1]))
+        title = inline_text(tokens[start + 1])
+        parsed = parse_question(title) or loose_question(title)
         if parsed is None:
             continue
         end = h3[n + 1] if n + 1 < len(h3) else len(tokens)

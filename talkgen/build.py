@@ -6,33 +6,38 @@ Gather, then write: every file is loaded and checked before anything is written.
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from stat import S_ISREG
 
 import jinja2
 
-from .affected import affected, changed_numbers, related_map, sharing_a_topic
 from .cache import FOLDER, Store, code_hash, files_hash
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic, sort_diagnostics
 from .feeds import crawler_files
-from .loader import Loaded, episode_files
+from .loader import EPISODE_NAME, Loaded, episode_files, site_relative, with_frames
 from .loading import EpisodeCache, load_all
 from .markdown import pygments_css
 from .model import Episode, Site
-from .output import recover, unsafe_output, write_site, written_files
+from .output import exclusive, recover, write_site, written_files
+from .output_folder import output_problem
 from .pool import ordered_map
+from .rebuild import Rebuild, plan_rebuild
 from .render import Page, Renderer
 from .search import FOLDER as FOLDER_SEARCH
 from .search import INDEXED, index_folder
 from .site import build_site, check_site, involving
-from .theme import static_dirs, template_dirs
+from .static_list import static_files
+from .theme import template_dirs
 
-BUILD_FILE = "build.pickle"
+BUILD_FILE = "build.json"
 
 
 @dataclass
@@ -69,11 +74,13 @@ class BuildResult:
 
 
 def check(config: SiteConfig, only: list[Path] | None = None, *, cache: EpisodeCache | None = None,
-          parallel: bool = False) -> CheckResult:
+          parallel: bool = False, allow_empty: bool = True) -> CheckResult:
     """Load and validate every episode (or just `only`, plus site-wide rules that involve them)."""
     files, skipped = episode_files(config)
+    if not files and not allow_empty:
+        skipped = [*skipped, no_episodes(config)]
     loaded = load_all(config, files, cache=cache, parallel=parallel)
-    result = check_loaded([one.loaded for one in loaded], skipped)
+    result = check_loaded([one.loaded for one in loaded], skipped, config.root)
     result.keys = {one.loaded.episode.source: one.key for one in loaded if one.loaded.episode}
     if only is not None:
         wanted = {p.resolve() for p in only}
@@ -83,16 +90,31 @@ def check(config: SiteConfig, only: list[Path] | None = None, *, cache: EpisodeC
     return result
 
 
-def check_loaded(loaded: Sequence[Loaded], skipped: Sequence[Diagnostic] = ()) -> CheckResult:
+def check_loaded(loaded: Sequence[Loaded], skipped: Sequence[Diagnostic] = (),
+                 root: Path | None = None) -> CheckResult:
     """Add the site-wide rules to episodes already loaded (the preview keeps them per file)."""
     problems = list(skipped)
     episodes = []
+    unloaded = set()
     for one in loaded:
         problems += one.diagnostics
         if one.episode:
             episodes.append(one.episode)
-    problems += check_site(episodes)
+        elif one.diagnostics and (named := EPISODE_NAME.match(
+                Path(one.diagnostics[0].location.file).name)):
+            unloaded.add(int(named.group(1)))
+    site_wide = check_site(episodes, unloaded)
+    problems += with_frames(site_wide, root) if root is not None else site_wide
     return CheckResult(sort_diagnostics(problems), len(loaded), episodes)
+
+
+def no_episodes(config: SiteConfig) -> Diagnostic:
+    """An empty site is almost always the wrong folder: say where we looked."""
+    where = site_relative(config.episodes_dir, config.root)
+    found = "does not exist" if not config.episodes_dir.is_dir() else "has no files like 001.md"
+    return diagnostic("E071", f"no episodes: {config.episodes_dir} {found}", where + "/",
+                      hint="run talkgen in the site folder (or pass --root DIR), create the first "
+                      "episode with talkgen new, or pass --allow-empty")
 
 
 @dataclass
@@ -100,13 +122,13 @@ class SiteOutput:
     """Every file of a built site, gathered in memory before anything is written."""
 
     pages: list[Page]
-    static_dirs: list[Path]
+    static: dict[str, Path]  # output path → source (static_list.py)
     generated: dict[str, str]
     reused: dict[str, Path] = field(default_factory=dict)  # unchanged pages: last build's files
 
     def files(self) -> dict[str, bytes]:
         """Output path → content, for serving from memory; static files are read here."""
-        files = {name: path.read_bytes() for name, path in static_files(self.static_dirs).items()}
+        files = {name: path.read_bytes() for name, path in self.static.items()}
         files.update((name, path.read_bytes()) for name, path in self.reused.items())
         files.update((name, text.encode("utf-8")) for name, text in self.generated.items())
         files.update((page.path, page.html.encode("utf-8")) for page in self.pages)
@@ -134,22 +156,11 @@ class Previous:
         """The last build's file at `path`, if it is still there as written."""
         target = out / path
         try:
-            stat = target.stat()
+            stat = target.lstat()  # a symlink put in its place is not the file we wrote
         except OSError:
             return None
-        return target if self.written.get(path) == (stat.st_size, stat.st_mtime_ns) else None
-
-
-def static_files(dirs: Sequence[Path]) -> dict[str, Path]:
-    """Output path → source file; a later folder wins; symlinks leading out of a folder are skipped."""
-    found: dict[str, Path] = {}
-    for folder in dirs:
-        inside = folder.resolve()
-        for source in sorted(folder.rglob("*")):
-            if source.is_file() and not source.name.startswith(".") \
-                    and source.resolve().is_relative_to(inside):
-                found["static/" + source.relative_to(folder).as_posix()] = source
-    return found
+        return target if self.written.get(path) == (stat.st_size, stat.st_mtime_ns) \
+            and S_ISREG(stat.st_mode) else None
 
 
 def generated_files() -> dict[str, str]:
@@ -157,7 +168,7 @@ def generated_files() -> dict[str, str]:
 
 
 def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | None = None,
-           parallel: bool = False, previous: Previous | None = None,
+           parallel: bool = False, previous: Previous | None = None, allow_empty: bool = True,
            ) -> tuple[BuildResult, SiteOutput | None]:
     """Validate and render every page in memory; the output is None when the site is invalid.
 
@@ -165,7 +176,8 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
     changed are not rendered: SiteOutput.reused points at the last build's files instead.
     """
     clock = _Clock()
-    result = BuildResult(check(config, cache=cache, parallel=parallel), config.output)
+    result = BuildResult(check(config, cache=cache, parallel=parallel, allow_empty=allow_empty),
+                         config.output)
     clock.lap(result, "load")
     if result.check.failed(strict):
         return result, None
@@ -173,11 +185,11 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
     old = previous.site(cache, config) if previous and cache \
         and previous.out == str(config.output.resolve()) \
         else None
-    related = _related(old, site, previous)
+    plan = Renderer(site, config).plan()  # templates load when a page renders (render_page)
+    rebuild = plan_rebuild(old, site, previous.related if previous else None, plan)
     clock.lap(result, "index")
-    plan = Renderer(site, config).plan()  # templates load when a page renders (see _render)
-    reused = _reusable(previous, old, site, related, list(plan), config.output)
-    rendered = ordered_map(partial(_render, plan, config.root),
+    reused = _reusable(previous, rebuild, list(plan), config.output)
+    rendered = ordered_map(partial(render_page, plan, config.root),
                            [path for path in plan if path not in reused], parallel=parallel)
     errors = [d for d in rendered if isinstance(d, Diagnostic)]
     if errors:
@@ -189,61 +201,68 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
     result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
     if strict and warnings:
         return result, None
-    result.site, result.pages, result.related = site, len(plan), related
+    static, refused = static_files(config.root)
+    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *refused])
+    if strict and refused:
+        return result, None
+    result.site, result.pages, result.related = site, len(plan), rebuild.related
     result.seconds = clock.total()
-    return result, SiteOutput(pages, static_dirs(config.root), generated_files() | crawl, reused)
+    return result, SiteOutput(pages, static, generated_files() | crawl, reused)
 
 
-def _render(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
-    """One page; a template error comes back as a diagnostic (it may cross a process boundary)."""
+def render_page(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
+    """One page; a template error comes back as a diagnostic (it may cross a process boundary).
+
+    The one place, for the build and the preview alike, where a template error is caught.
+    """
     try:
         return plan[path]()
     except jinja2.TemplateError as err:
         return template_diagnostic(err, root)
 
 
-def _related(old: Site | None, site: Site, previous: Previous | None) -> dict[int, tuple[int, ...]]:
-    """Related episodes of every episode; recomputed only where an edit can move them."""
-    if old is None or previous is None \
-            or [e.number for e in old.episodes] != [e.number for e in site.episodes]:
-        return related_map(site)
-    changed = changed_numbers(old, site)
-    moved = sharing_a_topic(old, [old.by_number[n] for n in changed]) \
-        | sharing_a_topic(site, [site.by_number[n] for n in changed])
-    return related_map(site, moved, previous.related)
-
-
-def _reusable(previous: Previous | None, old: Site | None, site: Site,
-              related: dict[int, tuple[int, ...]], paths: list[str], out: Path) -> dict[str, Path]:
-    """Pages the edit since `previous` cannot have changed, mapped to the last build's files."""
-    if previous is None or old is None:
+def _reusable(previous: Previous | None, rebuild: Rebuild, paths: list[str],
+              out: Path) -> dict[str, Path]:
+    """Pages the planner says need no rendering, mapped to the last build's files (if intact)."""
+    if previous is None or rebuild.everything:
         return {}
-    change = affected(old, site, changed_numbers(old, site), previous.related, related, paths)
-    if change.everything:
-        return {}
-    reused = {}
-    for path in paths:
-        if path not in change.pages and (file := previous.intact(out, path)) is not None:
-            reused[path] = file
-    return reused
+    return {path: file for path in paths
+            if not rebuild.needs(path) and (file := previous.intact(out, path)) is not None}
 
 
-def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> BuildResult:
-    """Validate, render in memory what changed, then write the output folder in one swap."""
+def build(config: SiteConfig, *, strict: bool = False, cache: bool = True,
+          allow_empty: bool = True) -> BuildResult:
+    """Validate, render in memory what changed, then write the output folder in one swap.
+
+    Builds into one folder take turns (a lock), and a write that fails (full disk, read-only
+    folder, unreadable static file) is error E080 with the old output left as it was.
+    """
     clock = _Clock()
-    reason = unsafe_output(config.output, config.root)
+    reason = output_problem(config.output, config.root)
     if reason:
-        result = BuildResult(check(config), config.output)
+        result = BuildResult(check(config, allow_empty=allow_empty), config.output)
         result.check.diagnostics.append(diagnostic(
-            "E041", reason, str(config.output), hint="choose another folder with --out"))
+            "E041", reason, _shown(config.output, config.root),
+            hint="choose another folder with --out, or empty this one (a build replaces it whole)"))
         return result
-    recover(config.output)
+    try:
+        with exclusive(config.output):
+            recover(config.output)
+            return _build(config, strict, cache, clock, allow_empty)
+    except OSError as err:  # the lock, or recovering an interrupted build
+        return _cannot_write(BuildResult(check(config, allow_empty=allow_empty), config.output),
+                             err, config)
+
+
+def _build(config: SiteConfig, strict: bool, cache: bool, clock: _Clock,
+           allow_empty: bool) -> BuildResult:
     out = config.output.resolve()
     builds = Store(config.root / FOLDER, page_salt(config)) if cache else None
-    previous = builds.read(BUILD_FILE) if builds else None
+    previous = builds.read(BUILD_FILE, Previous) if builds else None
     episodes = EpisodeCache(config) if cache else None
     result, output = gather(config, strict=strict, cache=episodes, parallel=True,
-                            previous=previous if isinstance(previous, Previous) else None)
+                            previous=previous if isinstance(previous, Previous) else None,
+                            allow_empty=allow_empty)
     if episodes is not None:
         episodes.save(result.check.keys.values())
     if output is None:
@@ -260,13 +279,16 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
         if config.search and not any(p.startswith(FOLDER_SEARCH + "/") for p in reused):
             searched.extend(index_folder(staging))
 
-    result.written = write_site(out, output.pages, output.static_dirs, output.generated,
-                                reused=reused, before_swap=index)
+    try:
+        result.written = write_site(out, output.pages, output.static, output.generated,
+                                    reused=reused, before_swap=index)
+        written = written_files(out)
+    except OSError as err:
+        return _cannot_write(result, err, config)
     result.check.diagnostics += searched
     clock.lap(result, "write + search" if config.search else "write")
     if builds is not None and result.site is not None:
-        builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related,
-                                          written_files(out)))
+        builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related, written))
     result.input_bytes = sum(_size(p) for p in episode_files(config)[0])
     result.output_bytes = sum(_size(p) for p in out.rglob("*"))
     result.seconds = clock.total()
@@ -280,6 +302,35 @@ def _size(path: Path) -> int:
     except OSError:
         return 0
     return info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+
+_WRITE_HINTS = {
+    errno.ENOSPC: "free some disk space, then build again; the old output was not changed",
+    errno.EDQUOT: "free some disk space, then build again; the old output was not changed",
+    errno.EROFS: "the folder is read-only: build into a writable folder with --out",
+    errno.EACCES: "make the file or folder readable and writable for you, or use --out",
+    errno.EPERM: "make the file or folder readable and writable for you, or use --out",
+}
+
+
+def _cannot_write(result: BuildResult, err: OSError, config: SiteConfig) -> BuildResult:
+    """A failed write is a diagnostic naming the file, not a traceback; nothing was published."""
+    full = err.errno in (errno.ENOSPC, errno.EDQUOT)  # about the disk, not one file
+    where = _shown(Path(err.filename), config.root) if err.filename and not full else \
+        _shown(config.output, config.root)
+    result.site = None
+    result.check.diagnostics.append(diagnostic(
+        "E080", f"cannot write the site: {err.strerror or err}", where,
+        hint=_WRITE_HINTS.get(err.errno or 0, "fix the problem, then build again; "
+                              "the old output was not changed")))
+    return result
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _search_reusable(output: SiteOutput, previous: Previous) -> bool:

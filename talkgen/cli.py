@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
 import threading
 import webbrowser
@@ -17,6 +18,8 @@ from .build import build, check
 from .config import CONFIG_FILE, SiteConfig, is_base_url, load_config
 from .diagnostics import (
     Diagnostic,
+    folded,
+    folded_notes,
     format_github,
     format_json,
     format_text,
@@ -26,7 +29,6 @@ from .diagnostics import (
 )
 from .incremental import Preview
 from .init import LANGUAGES, init_site
-from .legacy import import_notes
 from .scaffold import new_episode
 from .schemas_json import FILES, schema_text
 from .serve import LOCAL_HOSTS, PreviewServer, ServeError
@@ -57,12 +59,16 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", help="URL the site is published at, e.g. https://x.github.io/t/")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind)")
+    b.add_argument("--allow-empty", action="store_true",
+                   help="build even when there are no episodes (otherwise an error)")
     b.set_defaults(run=run_build)
 
     c = command("check", "validate the episodes without writing anything")
     c.add_argument("files", nargs="*", type=Path, help="check only these episode files")
     c.add_argument("--format", choices=("text", "json", "github"), default="text")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c.add_argument("--allow-empty", action="store_true",
+                   help="no episodes is not an error")
     c.set_defaults(run=run_check)
 
     n = command("new", "create the next episode file with every section heading")
@@ -79,12 +85,17 @@ def make_parser() -> argparse.ArgumentParser:
     v.add_argument("--open", action="store_true", help="open the site in a web browser")
     v.set_defaults(run=run_serve)
 
-    i = command("import", "convert legacy notes into episode files (never overwrites)")
-    i.add_argument("files", nargs="+", type=Path, metavar="FILE", help="legacy notes to convert")
+    i = command("import", "convert legacy notes (.md, .docx, .pdf) into episode files "
+                "(never overwrites)")
+    i.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="notes to convert: Markdown, Word (.docx) or PDF")
     i.add_argument("--number", type=_number, help="episode number (one FILE only)")
     i.add_argument("--force-number", action="store_true",
                    help="use --number even when the notes name another number")
-    i.add_argument("--dry-run", action="store_true", help="print the episodes; write nothing")
+    i.add_argument("--host", help="host for notes that name none (a warning says where)")
+    i.add_argument("--date", type=_date, help="date YYYY-MM-DD for notes that give none")
+    i.add_argument("--dry-run", action="store_true",
+                   help="write nothing; print the episode (one FILE) or a table (several)")
     i.set_defaults(run=run_import)
 
     s = commands.add_parser("init", help="start a new site: config, first episode, Pages workflow",
@@ -148,7 +159,8 @@ def run_check(args: argparse.Namespace) -> int:
     only = [p.resolve() for p in args.files] or None
     if only and config.root / CONFIG_FILE in only:
         only = None  # a changed talkgen.yaml can change what every episode means
-    result = check(config, only)
+    # a broken talkgen.yaml may be why no episodes are found: report only the cause
+    result = check(config, only, allow_empty=args.allow_empty or any(d.is_error for d in problems))
     diagnostics = sort_diagnostics([*problems, *result.diagnostics])
     if args.format == "json":
         print(format_json(diagnostics))
@@ -167,15 +179,20 @@ def run_build(args: argparse.Namespace) -> int:
         return _usage(f'--base-url must be an http(s) URL or a path, not "{args.base_url}"')
     config, problems = _config(args)
     out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
+    if out is not None and not args.out.is_absolute() \
+            and not Path(os.path.abspath(out)).is_relative_to(config.root):
+        return _usage(f"--out {args.out} is outside the site folder; give it as an absolute path")
     config = config.with_overrides(output=out, base_url=args.base_url, drafts=args.drafts,
                                    search=False if args.no_search else None)
     if any(d.is_error for d in problems):
         print_diagnostics(problems, sys.stderr)
         print("build failed: talkgen.yaml has errors; nothing was written", file=sys.stderr)
         return CONTENT_ERROR
-    result = build(config, strict=args.strict)
+    result = build(config, strict=args.strict, allow_empty=args.allow_empty)
     diagnostics = sort_diagnostics([*problems, *result.diagnostics])
-    print_diagnostics(diagnostics, sys.stderr)
+    print_diagnostics(folded(diagnostics), sys.stderr)
+    for line in folded_notes(diagnostics):
+        print(line, file=sys.stderr)
     if not result.ok:
         print(f"build failed: {summary(diagnostics, result.check.files)}; "
               f"{_shown(config.output)} was not changed", file=sys.stderr)
@@ -231,13 +248,18 @@ def run_import(args: argparse.Namespace) -> int:
         return _usage("--force-number needs --number")
     if args.number is not None and len(args.files) > 1:
         return _usage("--number works with one FILE only")
+    from .importer import Options, import_notes  # only `import` pays for the importer
+    from .importer.table import dry_run_table
+
     config, _ = _config(args)
-    result = import_notes(config, args.files, args.number, args.force_number, not args.dry_run)
+    options = Options(args.number, args.force_number, args.host, args.date)
+    result = import_notes(config, args.files, options, not args.dry_run)
     print_diagnostics(sort_diagnostics(result.diagnostics), sys.stderr)
-    for item in result.converted if args.dry_run and result.ok else ():
-        if len(result.converted) > 1:
-            print(f"==> episodes/{item.number:03d}.md (from {item.source}) <==")
-        print(item.text, end="")
+    if args.dry_run and len(result.converted) > 1:
+        sys.stdout.write(dry_run_table(result.converted))
+    elif args.dry_run and result.ok:
+        for item in result.converted:
+            print(item.text, end="")
     print(f"{result.message}; {summary(result.diagnostics, len(result.converted))}",
           file=sys.stderr)
     return OK if result.ok else CONTENT_ERROR

@@ -61,6 +61,30 @@ RULES: tuple[Rule, ...] = (
     Rule("E033", "link target not allowed (only http(s), mailto, relative)",
          'link target "javascript:alert(1)" is not allowed'),
     Rule("W034", "symlink out of the site", 'skipped "episodes/002.md": it links outside the site'),
+    Rule("E035", "full-width punctuation where YAML expects ASCII",
+         'full-width colon "：" (U+FF1A) after "host"; YAML needs an ASCII colon'),
+    Rule("E036", "tab in front matter", "a tab indents this line; YAML allows only spaces"),
+    Rule("E037", "unclosed quote in front matter", 'the quote " opened here is never closed'),
+    Rule("E038", "no space after a YAML dash or colon", 'no space after the list dash "-"'),
+    Rule("W039", "full-width comma inside a [list]",
+         '"topics" is one item, "RLHF，位置编码": full-width "，" does not separate list items'),
+    Rule("E043", "key without a value", '"host" has no value'),
+    Rule("W044", "heading almost a section heading",
+         '"##本周推荐" is not a heading: a space is needed after ##'),
+    Rule("W045", "section heading at the wrong level",
+         '"### 本周推荐" is a section: write it as a level-2 heading (##)'),
+    Rule("W046", "Free Talk question not in the Q1： form",
+         '"### Q1 问题" is read as question Q1; write "### Q1：问题"'),
+    Rule("W047", "link to a missing heading",
+         'link to "001.md#本周精典", but episode 1 has no heading "本周精典"; did you mean '
+         '"本周经典"?'),
+    Rule("W048", "dates go backwards", "episode 3 is dated 2023-06-10, before episode 2 "
+         "(2023-06-24)"),
+    Rule("W049", "date far in the future", "date 2033-06-24 is 3650 days from today"),
+    Rule("W070", "placeholder left from the scaffold", '"host" is still the placeholder "TBD"'),
+    Rule("E071", "no episodes", "no episodes: episodes/ has no files like 001.md"),
+    Rule("W072", "link written with full-width parentheses",
+         '"[上期]（002.md）" is shown as text: a link needs ASCII parentheses'),
     Rule("W090", "invisible control character in the text",
          "invisible control character U+001B (ESC, from a terminal colour code)"),
     Rule("E091", "episode over a documented size limit (topics, names, lengths)",
@@ -68,6 +92,7 @@ RULES: tuple[Rule, ...] = (
     Rule("E040", "invalid site configuration", 'talkgen.yaml: "base_url" must be a string'),
     Rule("E041", "output folder is not safe", "output folder is the site root"),
     Rule("E042", "template error", "templates/episode.html:3: unexpected '}'"),
+    Rule("E080", "the site cannot be written", "cannot write the site: No space left on device"),
     Rule("W060", "search index not built", "search index not built: Pagefind failed: …"),
     Rule("W061", "feeds without absolute links",
          "no base_url: feed.xml and sitemap.xml can only use relative links"),
@@ -84,6 +109,14 @@ RULES: tuple[Rule, ...] = (
          '【主持人】 "羡鱼（后续每期由大家自行认领）" was only partly read: host 羡鱼'),
     Rule("W055", "import: sections were put in the standard order",
          'section "本周经典" came after "本周实践"; sections were put in the order news → …'),
+    Rule("W056", "import: --host or --date filled in what the notes lack",
+         "the notes give no host; using --host 羡鱼"),
+    Rule("W057", "import: one episode given in two formats; the richer one is read",
+         "OpenLLM Talk 015.pdf is the same episode as OpenLLM Talk 015.docx; read .docx only"),
+    Rule("W058", "import: a special episode took the next free number",
+         "special episode: numbered 016 (the next free number)"),
+    Rule("W059", "import: a section's template label names another section; the label wins",
+         'section heading "本周推荐" is followed by 【本周新闻】; the section is taken as "本周新闻"'),
     Rule("E050", "import: the episode file already exists", "episodes/001.md already exists"),
     Rule("E051", "import: no episode number", "no episode number: the title and 【编号】 name none"),
     Rule("E052", "import: no date", "no date: no 【时间】 line with a date like 2023-06-17"),
@@ -93,6 +126,8 @@ RULES: tuple[Rule, ...] = (
          "the file already starts with front matter"),
     Rule("E056", "import: the result would not pass check",
          "the converted episode would not pass check: line 40: E016 …"),
+    Rule("E057", "import: the PDF or Word file cannot be read",
+         "the PDF is encrypted with a password"),
 )
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
@@ -124,9 +159,10 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def sort_key(self) -> tuple[str, int, int, str]:
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        """By file, then importance (errors before warnings), then position."""
         loc = self.location
-        return (loc.file, loc.line, loc.column, self.code)
+        return (loc.file, 0 if self.is_error else 1, loc.line, loc.column, self.code)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -171,6 +207,32 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=Diagnostic.sort_key)
 
 
+FOLD_AFTER = 3  # `build` shows this many warnings of one code in one file, then a count
+
+
+def folded(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """What `build` prints: every error, and the first few warnings of each code per file."""
+    seen: dict[tuple[str, str], int] = {}
+    out = []
+    for d in diagnostics:
+        key = (d.location.file, d.code)
+        seen[key] = seen.get(key, 0) + 1
+        if d.is_error or seen[key] <= FOLD_AFTER:
+            out.append(d)
+    return out
+
+
+def folded_notes(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """One line per (file, code) that `folded` shortened: how many more, where to see them."""
+    counts: dict[tuple[str, str], int] = {}
+    for d in diagnostics:
+        if not d.is_error:
+            counts[(d.location.file, d.code)] = counts.get((d.location.file, d.code), 0) + 1
+    return [f"{file}: {n - FOLD_AFTER} more {code} ({RULES_BY_CODE[code].summary}) not shown, "
+            f"{n} in all; run talkgen check for all"
+            for (file, code), n in counts.items() if n > FOLD_AFTER]
+
+
 def count(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
     errors = sum(1 for d in diagnostics if d.is_error)
     return errors, len(diagnostics) - errors
@@ -205,15 +267,16 @@ def format_text(diag: Diagnostic, colour: bool = False) -> str:
     out = [f"{where}: {c[sev]}{sev}[{diag.code}]{c['off']}: {diag.message}"]
     if diag.source_line is not None and loc.line:
         gutter = " " * len(str(loc.line))
-        text = _clip(diag.source_line.rstrip("\r\n").expandtabs(4))
+        text = _clip(diag.source_line.rstrip("\r\n").replace("\t", "→"))  # a tab, visible
         col = max(loc.column, 1)
         span = max(loc.end_column - col, 1) if loc.end_column else max(len(text) - col + 1, 1)
         span = min(span, max(len(text) - col + 1, 1))
-        caret = " " * _display_width(text[: col - 1]) + "^" * _display_width(text[col - 1 : col - 1 + span])
+        marked = _display_width(text[col - 1 : col - 1 + span])
+        caret = " " * _display_width(text[: col - 1]) + "^" * max(marked, 1)
         out += [
             f"{c['dim']}{gutter} |{c['off']}",
             f"{c['dim']}{loc.line} |{c['off']} {text}",
-            f"{c['dim']}{gutter} |{c['off']} {c[sev]}{caret or '^'}{c['off']}",
+            f"{c['dim']}{gutter} |{c['off']} {c[sev]}{caret}{c['off']}",
         ]
     if diag.hint:
         out.append(f"{' ' * len(str(loc.line or ''))} = help: {diag.hint}")

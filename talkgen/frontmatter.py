@@ -7,6 +7,7 @@ keeps the last), and tags and aliases are refused before anything is constructed
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diagnostic
+from .yaml_slips import Slip, scan
 
 try:  # libyaml is much faster; positions and safety are the same
     _Loader: type = yaml.CSafeLoader
@@ -23,6 +25,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_FRONT_MATTER = 64 * 1024
 FENCES = ("---", "...")
+_WIDE_FENCE = re.compile(r"^\s*(?!---\s*$)[-－—–ー─━]{2,}\s*$")
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -54,6 +57,8 @@ def split(text: str, file: str, lines: Sequence[str]) -> tuple[Split | None, lis
     first = lines[0] if lines else ""
     if first.rstrip() != "---":
         hint = "start the file with a line '---', then number/date/host, then another '---'"
+        if _WIDE_FENCE.match(first):
+            hint = f'"{first.strip()}" was typed with an input method: type three ASCII hyphens ---'
         return None, [diagnostic("E010", "no front matter at the top of the file", file, 1, 1,
                                  hint=hint, source=lines)]
     for index in range(1, len(lines)):
@@ -61,6 +66,12 @@ def split(text: str, file: str, lines: Sequence[str]) -> tuple[Split | None, lis
             yaml_text = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
             return Split(yaml_text, 2, body, index + 2), []
+    for index in range(1, len(lines)):
+        if _WIDE_FENCE.match(lines[index]):  # `———` from an input method, meant as ---
+            return None, [diagnostic(
+                "E011", "front matter opened on line 1 is never closed: this line is not ---",
+                file, index + 1, 1, hint=f'"{lines[index].strip()}" is not three ASCII hyphens; '
+                "type --- here", source=lines, width=len(lines[index].rstrip()))]
     hint = "close the front matter with a line '---' before the episode text"
     return None, [diagnostic("E011", "front matter opened on line 1 is never closed", file, 1, 1,
                              hint=hint, source=lines, width=3)]
@@ -73,6 +84,8 @@ class YamlDoc:
     data: dict[str, Any]
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[Path, str] = field(default_factory=dict)  # scalars as written (010 is not 8)
+    slips: list[Slip] = field(default_factory=list)  # typing slips YAML did not fail on
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of the nearest parent."""
@@ -95,15 +108,13 @@ def parse(
         return None, [diagnostic("E031", f"front matter is {size} KB; the limit is 64 KB", file,
                                  first_line, 1, hint="keep long text in the episode body",
                                  source=lines)]
+    slips = scan(yaml_text, first_line)
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, col = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
-        line = min(line, max(len(lines), 1))
-        problem = err.problem or err.context or "invalid YAML"
-        return None, [diagnostic("E012", f"YAML syntax error: {problem}", file, line, col,
-                                 hint=_yaml_hint(problem), source=lines)]
+        if any(s.code.startswith("E") for s in slips):  # the cause, not where YAML gave up
+            return None, slip_diagnostics(slips, file, lines)
+        return None, [_syntax_error(err, first_line, file, lines)]
     except yaml.YAMLError as err:
         return None, [diagnostic("E012", f"YAML error: {err}", file, first_line, 1,
                                  source=lines)]
@@ -118,11 +129,39 @@ def parse(
     if reader.diagnostics:
         return None, reader.diagnostics
     if not isinstance(value, dict):
+        if any(s.code.startswith("E") for s in slips):  # `host： 羡鱼` alone reads as one string
+            return None, slip_diagnostics(slips, file, lines)
         line, col = reader.at(node)
         return None, [diagnostic("E013", "front matter must be a mapping of keys to values",
                                  file, line, col, hint="write one 'key: value' per line",
                                  source=lines)]
-    return YamlDoc(value, reader.positions, reader.key_positions), []
+    return YamlDoc(value, reader.positions, reader.key_positions, reader.raw, slips), []
+
+
+def slip_diagnostics(slips: Sequence[Slip], file: str, lines: Sequence[str]) -> list[Diagnostic]:
+    return [diagnostic(s.code, s.message, file, s.line, s.column, hint=s.hint, source=lines,
+                       width=s.width) for s in slips]
+
+
+def _syntax_error(err: yaml.MarkedYAMLError, first_line: int, file: str,
+                  lines: Sequence[str]) -> Diagnostic:
+    """YAML's own complaint, at its mark, when no typing slip explains it."""
+    problem = err.problem or err.context or "invalid YAML"
+    mark = err.problem_mark or err.context_mark
+    if "expected ':'" in problem and err.context_mark:  # YAML notices on the next line
+        mark = err.context_mark
+    line, col = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
+    if 1 <= line <= len(lines) and lines[line - 1][col - 1 : col] == "\t":
+        return diagnostic("E036", "a tab here; YAML allows only spaces between its marks", file,
+                          line, col, hint="replace the tab (shown as →) with a space",
+                          source=lines, width=1)
+    if line > len(lines) or "end of stream" in problem:  # point at the last written character
+        line = min(line, max(len(lines), 1))
+        while line > first_line and not lines[line - 1].strip():
+            line -= 1
+        col = max(len(lines[line - 1].rstrip()), 1) if lines else 1
+    return diagnostic("E012", f"YAML syntax error: {problem}", file, line, col,
+                      hint=_yaml_hint(problem), source=lines, width=1)
 
 
 def _aliases(yaml_text: str, first_line: int, file: str, lines: Sequence[str]) -> list[Diagnostic]:
@@ -137,8 +176,12 @@ def _aliases(yaml_text: str, first_line: int, file: str, lines: Sequence[str]) -
 
 
 def _yaml_hint(problem: str) -> str:
+    if "expected ':'" in problem:
+        return "a key needs an ASCII colon and a space after it, e.g. host: 羡鱼"
     if "mapping values" in problem:
         return "a value containing ': ' must be quoted, e.g. title: \"A: B\""
+    if "cannot start any token" in problem:
+        return "a value that starts with @ or ` must be quoted, e.g. host: \"@羡鱼\""
     if "tab" in problem:
         return "indent YAML with spaces, not tabs"
     return "check the indentation and quoting on this line"
@@ -152,6 +195,7 @@ class _Reader:
         self.positions: dict[Path, tuple[int, int]] = {}
         self.key_positions: dict[Path, tuple[int, int]] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.raw: dict[Path, str] = {}
         self._seen: set[int] = set()
 
     def at(self, node: Node) -> tuple[int, int]:
@@ -174,6 +218,7 @@ class _Reader:
         if isinstance(node, SequenceNode) and node.tag == _SEQ_TAG:
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode) and node.tag in _PLAIN_TAGS:
+            self.raw[path] = node.value
             return self.scalar(node)
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         self.fail("E030", f"YAML tag {tag} is not allowed in front matter", node,

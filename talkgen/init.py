@@ -15,8 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .config import CONFIG_FIELDS, CONFIG_FILE, SiteConfig
+from .install_source import requirement
 from .scaffold import episode_text
 from .schema import Field
 from .schemas_json import FILES, SITE_SCHEMAS, schema_text
@@ -180,10 +180,9 @@ def _section_titles(language: str) -> dict[str, dict[str, Any]]:
 
 
 def _requirements() -> str:
-    return ("# What the GitHub Pages workflow installs: pin the talkgen that builds this site.\n"
-            "# Not from PyPI? Use a Git URL instead, e.g.\n"
-            f"#   talkgen @ git+https://github.com/OWNER/talkgen@v{__version__}\n"
-            f"talkgen=={__version__}\n")
+    lines = ["# What the GitHub Pages workflow installs: the talkgen that builds this site.",
+             *requirement()]
+    return "\n".join(lines) + "\n"
 
 
 def _title_from(root: Path) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter, limits, xmltext
+from . import frontmatter, limits, sense, xmltext
 from .body import Body, Context, headings, questions, read_body
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic
@@ -32,31 +34,43 @@ def episode_files(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
     folder = config.episodes_dir
     if not folder.is_dir():
         return [], []
-    files, skipped = [], []
+    files: list[Path] = []
+    skipped: list[Diagnostic | Path] = []
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() != ".md" or not path.is_file():
+        if path.suffix.lower() != ".md":
             continue
-        if path.is_symlink() and config.root.resolve() not in path.resolve().parents:
+        rel = site_relative(path, config.root)
+        if path.is_symlink() and not path.exists():
+            skipped.append(diagnostic("W034", f'skipped "{rel}": it links to a file that does '
+                                      "not exist", rel, hint="copy the file into episodes/ "
+                                      "instead, or delete the link"))
+        elif path.is_symlink() and config.root.resolve() not in path.resolve().parents:
             skipped.append(diagnostic(
-                "W034", f'skipped "{site_relative(path, config.root)}": it links outside the site',
-                site_relative(path, config.root), hint="copy the file into episodes/ instead"))
+                "W034", f'skipped "{rel}": it links outside the site',
+                rel, hint="copy the file into episodes/ instead"))
+        elif not path.is_file():
+            skipped.append(diagnostic(
+                "W032", f'skipped "{rel}": it is a folder or a special file, not an episode',
+                rel, hint="an episode is a text file; rename or move the folder"))
         elif EPISODE_NAME.match(path.name):
             files.append(path)
         elif path.name.lower() != "readme.md":
-            skipped.append(diagnostic(
-                "W032", f'skipped "{path.name}": episode files are named by number',
-                site_relative(path, config.root), hint="name it like 003.md"))
+            skipped.append(path)
     files.sort(key=lambda p: (int(EPISODE_NAME.match(p.name).group(1)), p.name))  # type: ignore[union-attr]
-    return files, skipped
+    taken = {int(EPISODE_NAME.match(p.name).group(1)) for p in files}  # type: ignore[union-attr]
+    return files, [d if isinstance(d, Diagnostic) else _not_named(d, taken, config.root)
+                   for d in skipped]
 
 
-def read_episode(path: Path, config: SiteConfig, urls: Urls) -> Loaded:
-    rel = site_relative(path, config.root)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        return Loaded(None, [diagnostic("E001", f"cannot read the file: {err.strerror}", rel)])
-    return parse_episode(data, rel, path.name, config, urls)
+def _not_named(path: Path, taken: set[int], root: Path) -> Diagnostic:
+    """`002-副本.md`: suggest the real next free number, and say when it looks like a copy."""
+    free = max(taken, default=0) + 1
+    copy_of = re.match(r"^0*(\d{1,6})\D", path.name)
+    hint = f"if it is a new episode, name it {free:03d}.md"
+    if copy_of and int(copy_of.group(1)) in taken:
+        hint += f"; if it is a copy of {int(copy_of.group(1)):03d}.md, delete it"
+    return diagnostic("W032", f'skipped "{path.name}": episode files are named by number',
+                      site_relative(path, root), hint=hint)
 
 
 def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Urls) -> Loaded:
@@ -73,8 +87,8 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
         return Loaded(None, problems)
     checker = FieldChecker(doc, rel, lines)
     meta = checker.check(doc.data, EPISODE_FIELDS)
-    diagnostics = checker.diagnostics
     _check_number(meta, doc, name, checker)
+    diagnostics = _fold_slips(doc, checker.diagnostics, rel, lines)
     diagnostics += xmltext.check_episode(rel, lines, split.body_line, doc)
 
     ctx = Context(rel, lines, split.body_line, parser(config.allow_html, audit=True), urls)
@@ -83,18 +97,34 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
     section_meta: dict[str, dict[str, Any]] = meta.get("sections", {})
     present = {s.kind.key for s in body.sections}
     for key in section_meta:
-        if key not in present:
+        if key not in present and key not in body.guessed:
             title = config.sections.kind(key).title
             line, col = doc.where(("sections", key), key=True)
             diagnostics.append(diagnostic(
                 "E024", f'"sections.{key}" describes a section the episode does not have',
                 rel, line, col, hint=f'add a "## {title}" section, or remove "{key}:" here',
                 source=lines, width=len(key)))
+    diagnostics += sense.check_values(meta, doc, rel, lines)
     if any(d.is_error for d in diagnostics) or not {"number", "date", "host"} <= meta.keys():
         return Loaded(None, diagnostics)
-    episode = _episode(meta, section_meta, body, ctx, config, rel)
+    key_lines = tuple((str(path[0]), pos[0]) for path, pos in doc.key_positions.items()
+                      if len(path) == 1)
+    episode = _episode(meta, section_meta, body, ctx, config, rel, key_lines)
     over = limits.check_episode(episode, meta, rel, lines, doc)
     return Loaded(None if over else episode, diagnostics + over)
+
+
+def _fold_slips(doc: frontmatter.YamlDoc, found: list[Diagnostic], rel: str,
+                lines: list[str]) -> list[Diagnostic]:
+    """Typing slips YAML read without failing: when one explains a checker's complaint (same
+    line, or the key it hid is "missing"), report the slips and drop those complaints."""
+    slip_lines = {s.line for s in doc.slips}
+    hidden = {f'"{s.key}"' for s in doc.slips if s.key}
+    explained = [d for d in found if d.location.line in slip_lines
+                 or (d.code == "E015" and any(k in d.message for k in hidden))]
+    shown = [s for s in doc.slips if explained or s.code.startswith("W")]
+    kept = [d for d in found if d not in explained] if explained else found
+    return [*frontmatter.slip_diagnostics(shown, rel, lines), *kept]
 
 
 def decode(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
@@ -137,7 +167,8 @@ def _check_number(meta: dict[str, Any], doc: frontmatter.YamlDoc, name: str,
 
 
 def _episode(meta: dict[str, Any], section_meta: dict[str, dict[str, Any]], body: Body,
-             ctx: Context, config: SiteConfig, rel: str) -> Episode:
+             ctx: Context, config: SiteConfig, rel: str,
+             key_lines: tuple[tuple[str, int], ...]) -> Episode:
     sections = []
     for raw in body.sections:
         extra = section_meta.get(raw.kind.key, {})
@@ -172,7 +203,33 @@ def _episode(meta: dict[str, Any], section_meta: dict[str, dict[str, Any]], body
         sections=tuple(sections),
         links=tuple(body.links),
         text=body.text,
+        key_lines=key_lines,
     )
+
+
+def with_frames(diagnostics: Sequence[Diagnostic], root: Path) -> list[Diagnostic]:
+    """Give site-wide diagnostics (made without the file at hand) their source line."""
+    sources: dict[str, list[str] | None] = {}
+    out = []
+    for d in diagnostics:
+        file, line = d.location.file, d.location.line
+        if d.source_line is None and line > 0:
+            if file not in sources:
+                sources[file] = _source_lines(root, file)
+            lines = sources[file]
+            if lines is not None and line <= len(lines):
+                d = dataclasses.replace(d, source_line=lines[line - 1])
+        out.append(d)
+    return out
+
+
+def _source_lines(root: Path, file: str) -> list[str] | None:
+    """The lines of a file inside the site (never one a symlink leads out to)."""
+    path = (root / file).resolve()
+    if not path.is_relative_to(root.resolve()) or not path.is_file():
+        return None
+    text, _ = decode(path.read_bytes(), file)
+    return text.split("\n") if text is not None else None
 
 
 def site_relative(path: Path, root: Path) -> str:

@@ -76,6 +76,16 @@ class Episode:
     sections: tuple[Section, ...] = ()
     links: tuple[EpisodeLink, ...] = ()
     text: str = field(default="", repr=False)  # plain text, for reading time and search
+    key_lines: tuple[tuple[str, int], ...] = field(default=(), repr=False)  # for site checks
+
+    def line_of(self, key: str) -> int:
+        """The file line of a front matter key (1 when it is not written)."""
+        return dict(self.key_lines).get(key, 1)
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        """Every heading anchor a link `NNN.md#anchor` may point at."""
+        return frozenset(a for s in self.sections for a in (s.anchor, *(h.anchor for h in s.headings)))
 
     @property
     def all_topics(self) -> tuple[str, ...]:

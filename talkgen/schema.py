@@ -6,14 +6,18 @@ The tables are data so that the validator, `talkgen new` and the JSON Schemas fo
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from collections.abc import Sequence
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from .diagnostics import Diagnostic, diagnostic, did_you_mean
 from .frontmatter import Path, YamlDoc
-from .structure import SECTION_KINDS
+from .structure import SECTION_KINDS, normalize_title
 from .urls import is_web_url
 
 Kind = Literal["int", "str", "date", "bool", "names", "name_or_names", "mapping", "time", "url"]
@@ -87,8 +91,11 @@ class FieldChecker:
         for key in data:
             if key not in known:
                 where = ".".join(map(str, (*path, key)))
-                self.report("E014", f'unknown key "{where}"{did_you_mean(key, known)}',
-                            (*path, key), f"known keys: {', '.join(known)}", key=True)
+                suggestion = _suggest(str(key), known, path)
+                meant = suggestion.split('"')[1] if suggestion else ""
+                hint = f"write {meant}: here; " if meant else ""
+                self.report("E014", f'unknown key "{where}"{suggestion}', (*path, key),
+                            f"{hint}known keys: {', '.join(known)}", key=True)
         clean: dict[str, Any] = {}
         for f in fields:
             if f.name not in data:
@@ -96,18 +103,30 @@ class FieldChecker:
                     self.report("E015", f'missing required key "{f.name}"', path,
                                 f"add '{f.name}: …' ({_TYPE_WORDS[f.kind]}) to the front matter")
                 continue
+            if data[f.name] is None and f.kind not in ("names", "mapping"):
+                if f.required:  # `host:` and nothing after it
+                    self.report("E043", f'"{f.name}" has no value', (*path, f.name),
+                                f"write the value after the colon, e.g. {_example(f)}", key=True)
+                continue  # an optional key left empty is as if it were not there
             value = self.convert(data[f.name], f, (*path, f.name))
             if value is not None:
                 clean[f.name] = value
         return clean
 
     def convert(self, value: Any, f: Field, path: Path) -> Any:
+        if f.kind == "int" and re.fullmatch(r"0\d+", self.doc.raw.get(path, "")):
+            value = int(self.doc.raw[path], 10)  # YAML 1.1 reads 010 as octal 8, 008 as text
         converted = _CONVERTERS[f.kind](value)
         if converted is None:
+            name = ".".join(map(str, path))
+            calendar = _calendar_problem(value) if f.kind == "date" else ""
+            if calendar:
+                self.report("E017", f'"{name}" is not a real date: {calendar}', path,
+                            "check the day and month of the meeting")
+                return None
             code = "E017" if f.kind == "date" else "E016"
-            shown = _show(value)
-            self.report(code, f'"{".".join(map(str, path))}" must be {_TYPE_WORDS[f.kind]}, '
-                        f"not {shown}", path, _hint_for(f))
+            self.report(code, f'"{name}" must be {_TYPE_WORDS[f.kind]}, not {_show(value)}', path,
+                        _hint_for(f, value))
             return None
         if f.children and isinstance(converted, dict):
             return self.check(converted, f.children, path)
@@ -134,12 +153,60 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _hint_for(f: Field) -> str:
+def _hint_for(f: Field, value: Any = None) -> str:
+    """The fix, written out with the author's own value where we can guess what was meant."""
+    text = value.strip() if isinstance(value, str) else ""
     if f.kind == "date":
+        parts = re.findall(r"\d+", unicodedata.normalize("NFKC", text))
+        if len(parts) == 3 and len(parts[0]) == 4:
+            return f"write the date as YYYY-MM-DD: {f.name}: {parts[0]}-{int(parts[1]):02d}-" \
+                   f"{int(parts[2]):02d}"
         return "write the date as YYYY-MM-DD, e.g. date: 2023-06-24"
     if f.kind in ("names", "name_or_names"):
+        items = [i.strip() for i in re.split(r"[,，、;；]", text.strip("[]【】［］ ")) if i.strip()]
+        if len(items) > 1:
+            return f"write a list in ASCII brackets with ASCII commas: {f.name}: " \
+                   f"[{', '.join(items)}]"
         return f"write {f.name}: [name1, name2]; each name is non-empty text"
+    if f.kind == "int" and text.isascii() and text.isdigit():
+        return f"write the number without quotes: {f.name}: {int(text)}"
+    if f.kind == "int" and unicodedata.normalize("NFKC", text).isdigit():
+        return f"type the number with ASCII digits: {f.name}: " \
+               f"{int(unicodedata.normalize('NFKC', text))}"
     return f"{f.name} should be {_TYPE_WORDS[f.kind]}"
+
+
+def _example(f: Field) -> str:
+    return {"date": f"{f.name}: 2023-06-24", "int": f"{f.name}: 2"}.get(f.kind, f"{f.name}: 羡鱼")
+
+
+def _calendar_problem(value: Any) -> str:
+    """'February 2024 has 29 days' for a date in the right form that no calendar has."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value.strip()) if isinstance(value, str) else None
+    if not m:
+        return ""
+    year, month, day = map(int, m.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    return f"{calendar.month_name[month]} {year} has {days} days" if day > days or day < 1 else ""
+
+
+def _suggest(key: str, known: Iterable[str], path: Path) -> str:
+    """Did-you-mean for a key; under `sections:` section titles (新闻, Practice) count too."""
+    if path != ("sections",):
+        return did_you_mean(key, known)
+    wanted = normalize_title(key)
+    for kind in SECTION_KINDS:
+        names = [normalize_title(n) for n in (kind.key, kind.title, *kind.aliases)]
+        if any(wanted and (wanted in n or n in wanted) for n in names):
+            return f'; did you mean "{kind.key}" (the {kind.title} section)?'
+    by_name = {normalize_title(n): k.key for k in SECTION_KINDS for n in (k.title, *k.aliases)}
+    close = difflib.get_close_matches(wanted, [*known, *by_name], n=1, cutoff=0.5)
+    if not close:
+        return ""
+    kind_key = by_name.get(close[0], close[0])
+    return f'; did you mean "{kind_key}"?'
 
 
 def _to_int(v: Any) -> int | None:

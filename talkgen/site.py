@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from .diagnostics import Diagnostic, diagnostic
-from .model import Contributor, Episode, Site, Topic, identity
+from .markdown import heading_slug
+from .model import Contributor, Episode, EpisodeLink, Site, Topic, identity
+from .sense import check_episodes
 
 MAX_SLUG = 80  # characters, so that URLs stay readable
 MAX_SLUG_BYTES = 120  # UTF-8 bytes, "-<digest>" included: a file name may have 255, so a "-<n>"
@@ -47,8 +51,12 @@ def assign_slugs(names: Iterable[str]) -> dict[str, str]:
     return slugs
 
 
-def check_site(episodes: Sequence[Episode]) -> list[Diagnostic]:
-    """Rules that need every episode: duplicate numbers and links to missing episodes."""
+def check_site(episodes: Sequence[Episode], unloaded: Collection[int] = ()) -> list[Diagnostic]:
+    """Rules that need every episode: duplicate numbers and links to missing episodes.
+
+    `unloaded` are numbers whose file exists but has errors: links to them are not reported
+    (the cause is, in that file).
+    """
     out: list[Diagnostic] = []
     first: dict[int, Episode] = {}
     for episode in sorted(episodes, key=lambda e: e.source):
@@ -61,11 +69,39 @@ def check_site(episodes: Sequence[Episode]) -> list[Diagnostic]:
             first[episode.number] = episode
     for episode in episodes:
         for link in episode.links:
+            if link.target in unloaded and link.target not in first:
+                continue
             if link.target not in first:
                 out.append(diagnostic("E027", f'link to "{link.href}", but there is no episode '
                                       f"{link.target}", episode.source, link.line, link.column,
-                                      hint="check the episode number in the link"))
-    return out
+                                      hint=_nearest_episodes(link.target, first),
+                                      width=link.width))
+            elif (missing := _missing_anchor(episode.source, link, first[link.target])):
+                out.append(missing)
+    return out + check_episodes(episodes)
+
+
+def _nearest_episodes(target: int, numbers: Iterable[int]) -> str:
+    near = sorted(numbers, key=lambda n: (abs(n - target), n))[:2]
+    shown = " or ".join(f"{n:03d}.md" for n in sorted(near))
+    return f"check the number in the link; the nearest episodes are {shown}" if near else \
+        "check the episode number in the link"
+
+
+def _missing_anchor(source: str, link: EpisodeLink, target: Episode) -> Diagnostic | None:
+    """`002.md#本周精典` when episode 2 has no such heading: say which one is closest."""
+    _, _, fragment = unquote(link.href).partition("#")
+    anchors = target.anchors
+    if not fragment or fragment in anchors or heading_slug(fragment) in anchors:
+        return None
+    close = difflib.get_close_matches(heading_slug(fragment), sorted(anchors), n=1, cutoff=0.4)
+    page = link.href.partition("#")[0]
+    hint = f"write {page}#{close[0]}" if close else \
+        f"link to {page} without #…, or to one of its headings: {', '.join(sorted(anchors)[:5])}"
+    return diagnostic("W047", f'link to "{unquote(link.href)}", but episode {target.number} has '
+                      f'no heading "{fragment}"' + (f'; did you mean "{close[0]}"?' if close else ""),
+                      source, link.line, link.column, hint=hint,
+                      width=link.width)
 
 
 def involving(diagnostics: Iterable[Diagnostic], episodes: Iterable[Episode],

@@ -84,6 +84,11 @@ class SectionTable:
 # -- Free Talk questions ------------------------------------------------------
 
 _QUESTION = re.compile(r"^\s*Q(?P<num>\d*)\s*[:：]\s*(?P<text>.*)$", re.IGNORECASE | re.DOTALL)
+_LOOSE_QUESTION = (  # how authors also number a question; read as one, with a warning
+    re.compile(r"^\s*Q(?P<num>\d+)(?:\s*[.、．)）]\s*|\s+)(?P<text>\S.*)$", re.IGNORECASE | re.DOTALL),
+    re.compile(r"^\s*(?P<num>\d+)\s*[.、．)）:：]\s*(?P<text>\S.*)$", re.DOTALL),
+    re.compile(r"^\s*问题\s*(?P<num>\d*)\s*[:：.、]\s*(?P<text>\S.*)$", re.DOTALL),
+)
 _ASKER = re.compile(r"\s*(?:--|——|—)\s*(?P<name>[^-—]+?)\s*$")
 
 
@@ -97,8 +102,19 @@ class QuestionHeading:
 def parse_question(heading: str) -> QuestionHeading | None:
     """`Q1：text --name` → label, text, asker; None when the heading is not a question."""
     m = _QUESTION.match(heading)
-    if not m:
-        return None
+    return _question(m) if m else None
+
+
+def loose_question(heading: str) -> QuestionHeading | None:
+    """`Q1 问题`, `1. 问题`, `问题1：…`: a question written without `Q1：`."""
+    for pattern in _LOOSE_QUESTION:
+        m = pattern.match(heading)
+        if m:
+            return _question(m)
+    return None
+
+
+def _question(m: re.Match[str]) -> QuestionHeading:
     text = m.group("text").strip()
     asker = None
     a = _ASKER.search(text)

@@ -26,7 +26,9 @@ def test_init_makes_a_site_that_checks_and_builds(tmp_path: Path, language: str)
     site = tmp_path / "talk"
     assert {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} == SITE_FILES
     check = run_talkgen("check", "--format", "json", cwd=site)
-    assert check.returncode == 0 and {d["code"] for d in json.loads(check.stdout)} <= {"W025"}
+    # empty sections, and W070: the scaffold's `host: TBD` is a reminder to fill it in
+    assert check.returncode == 0 and {d["code"] for d in json.loads(check.stdout)} <= {"W025",
+                                                                                        "W070"}
     build = run_talkgen("build", cwd=site)
     assert build.returncode == 0, build.stderr
     assert "Demo Talk" in (site / "_site" / "index.html").read_text(encoding="utf-8")
@@ -72,7 +74,7 @@ def test_with_theme_copies_the_theme_and_still_builds(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "templates" / "episode.html").is_file()
     assert (tmp_path / "static" / "style.css").is_file()
-    assert run_talkgen("build", cwd=tmp_path).returncode == 0
+    assert run_talkgen("build", "--no-search", cwd=tmp_path).returncode == 0
 
 
 def test_the_title_defaults_to_the_folder_name(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from .conftest import REPO
 from .serving import running_preview
 from .sitegen import write_site
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # chromium
 
 
 @pytest.fixture
@@ -77,3 +77,18 @@ def test_the_scroll_position_survives_a_reload(page: Page, site: Path) -> None:
     expect(page.locator("main")).to_contain_text("再改")
     assert page.evaluate("() => window.talkgenMarker") is None  # it did reload
     page.wait_for_function("() => window.scrollY === 200")
+
+
+def test_the_overlay_points_at_a_full_width_colon(page: Page, site: Path) -> None:
+    episode = site / "episodes" / "003.md"
+    replace(episode, "host: 阿杰", "host： 阿杰")  # what a Chinese input method types
+    overlay = page.locator("talkgen-overlay pre.diagnostic").first
+    expect(overlay).to_contain_text("episodes/003.md:4:5")  # the line of the colon, not the next
+    expect(overlay).to_contain_text('error[E035]: full-width colon "：" (U+FF1A) after "host"')
+    expect(overlay).to_contain_text("4 | host： 阿杰")
+    expect(overlay).to_contain_text("help: type an ASCII colon and a space: host: 阿杰")
+    assert page.locator("talkgen-overlay pre.diagnostic").count() == 1  # the cause only
+    caret = [line for line in overlay.inner_text().splitlines() if line.strip().endswith("^")]
+    assert caret == ["  |     ^^"]  # under the colon (two columns wide)
+    replace(episode, "host： 阿杰", "host: 阿杰")
+    expect(page.locator("talkgen-overlay")).to_have_count(0)

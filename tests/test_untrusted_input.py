@@ -41,7 +41,7 @@ def test_a_base_url_outside_the_policy_is_an_error(fixture_site: Path, base_url:
 
 CONTROL_EPISODE = """---
 number: 4
-date: 2023-07-15
+date: 2024-02-03
 host: "羡鱼\\x0b"
 summary: "提要\\f"
 topics: [终端]
@@ -76,7 +76,7 @@ def test_control_characters_are_warned_about_and_every_feed_stays_well_formed_xm
     (fixture_site / "episodes" / "004.md").write_text(CONTROL_EPISODE, encoding="utf-8")
     check = run_talkgen("check", "--format", "json", cwd=fixture_site)
     found = [(d["line"], d["column"], d["code"]) for d in json.loads(check.stdout)
-             if d["file"] == "episodes/004.md"]
+             if d["file"] == "episodes/004.md" and d["code"] == "W090"]
     assert check.returncode == 0
     assert found == [(4, 7, "W090"), (5, 10, "W090"), (10, 4, "W090"), (16, 1, "W090"),
                      (21, 10, "W090")], check.stdout
