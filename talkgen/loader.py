@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter, sense
+from . import frontmatter, limits, sense, xmltext
 from .body import Body, Context, headings, questions, read_body
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic
@@ -89,8 +89,9 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
     meta = checker.check(doc.data, EPISODE_FIELDS)
     _check_number(meta, doc, name, checker)
     diagnostics = _fold_slips(doc, checker.diagnostics, rel, lines)
+    diagnostics += xmltext.check_episode(rel, lines, split.body_line, doc)
 
-    ctx = Context(rel, lines, split.body_line, parser(config.allow_html), urls)
+    ctx = Context(rel, lines, split.body_line, parser(config.allow_html, audit=True), urls)
     body = read_body(ctx, split.body, config.sections)
     diagnostics += ctx.diagnostics
     section_meta: dict[str, dict[str, Any]] = meta.get("sections", {})
@@ -108,7 +109,9 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
         return Loaded(None, diagnostics)
     key_lines = tuple((str(path[0]), pos[0]) for path, pos in doc.key_positions.items()
                       if len(path) == 1)
-    return Loaded(_episode(meta, section_meta, body, ctx, config, rel, key_lines), diagnostics)
+    episode = _episode(meta, section_meta, body, ctx, config, rel, key_lines)
+    over = limits.check_episode(episode, meta, rel, lines, doc)
+    return Loaded(None if over else episode, diagnostics + over)
 
 
 def _fold_slips(doc: frontmatter.YamlDoc, found: list[Diagnostic], rel: str,
