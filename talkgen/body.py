@@ -19,9 +19,9 @@ from .diagnostics import Diagnostic, diagnostic, did_you_mean
 from .markdown import inline_text, render
 from .model import EpisodeLink, Heading, Question
 from .structure import SectionKind, SectionTable, loose_question, parse_question
-from .urls import Urls
+from .urls import Urls, is_safe_link
 
-_UNSAFE_HREF = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):[^)\s>]*)", re.I)
+HIGHLIGHT_BUDGET = 100_000  # characters of code per episode
 _MAY_ASK = re.compile(r"\s*(?:[Qq]|\d|问题)")  # cheap test before reading a question
 _WIDE_LINK = re.compile(r"\[([^\]\n]{1,200})\]（([^）\n]{1,500})）")
 _EPISODE_HREF = re.compile(r"^(?:\./|\.\./episodes/|episodes/)?0*(\d{1,6})\.md(?:#(.*))?$")
@@ -73,6 +73,8 @@ def read_body(ctx: Context, body: str, table: SectionTable) -> Body:
             ctx.report(v.code, v.message, ctx.body_line + v.body_line, v.column, hint=v.hint,
                        width=v.width)
         tokens = ctx.md.parse(heading_variants.apply(body, variants))
+    refuse_unsafe_links(ctx, tokens)
+    _budget_highlighting(tokens)
     links = _check_links(ctx, tokens)
     _warn_level_one(ctx, tokens)
     starts = [i for i, t in enumerate(tokens) if _is_heading(t, "h2")]
@@ -85,6 +87,17 @@ def read_body(ctx: Context, body: str, table: SectionTable) -> Body:
     text = " ".join(inline_text(t) if t.type == "inline" else t.content
                     for t in tokens if t.type in ("inline", "fence", "code_block"))
     return Body(intro, sections, links, text, guessed)
+
+
+def _budget_highlighting(tokens: list[Token]) -> None:
+    """Highlight at most HIGHLIGHT_BUDGET characters of code per episode; later code blocks are
+    shown plain (no language), so a megabyte of code cannot take minutes to colour."""
+    spent = 0
+    for token in tokens:
+        if token.type == "fence" and token.info:
+            spent += len(token.content)
+            if spent > HIGHLIGHT_BUDGET:
+                token.info = ""
 
 
 def _is_heading(token: Token, tag: str) -> bool:
@@ -198,7 +211,6 @@ def _check_links(ctx: Context, tokens: list[Token]) -> list[EpisodeLink]:
     for block in tokens:
         if block.type != "inline" or not block.children:
             continue
-        _warn_unsafe(ctx, block)
         _warn_wide_parens(ctx, block)
         cursor = (ctx.line_of(block), 0)
         children = block.children
@@ -223,6 +235,70 @@ def _check_links(ctx: Context, tokens: list[Token]) -> list[EpisodeLink]:
     return links
 
 
+def refuse_unsafe_links(ctx: Context, tokens: list[Token]) -> None:
+    """Hold every link and image to the one URL policy (urls.is_safe_link): a refused target is
+    error E033 at its position and is taken out of the tokens, so it can never be rendered.
+
+    URLs found in plain text by linkify are not something the author asked to link: an unsafe
+    one (ftp://…) just stays text, without a diagnostic.
+    """
+    for block in tokens:
+        if block.type != "inline" or not block.children or not any(
+                child.type in ("link_open", "image") for child in block.children):
+            continue
+        kept: list[Token] = []
+        cursor = (ctx.line_of(block), 0)  # so a target written twice is found twice
+        depth: list[bool] = []  # for each open link: was it refused?
+        for child in block.children:
+            if child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                refused = not is_safe_link(href)
+                depth.append(refused)
+                if refused:
+                    if child.markup != "linkify":
+                        cursor = _report_unsafe(ctx, block, href, cursor)
+                    continue
+            elif child.type == "link_close" and depth:
+                if depth.pop():
+                    continue
+            elif child.type == "image" and not is_safe_link(str(child.attrGet("src") or "")):
+                cursor = _report_unsafe(ctx, block, str(child.attrGet("src")), cursor)
+                text = Token("text", "", 0)
+                text.content = child.content
+                kept.append(text)
+                continue
+            kept.append(child)
+        block.children = kept
+
+
+def _report_unsafe(ctx: Context, block: Token, target: str,
+                   cursor: tuple[int, int]) -> tuple[int, int]:
+    shown = unquote(target)
+    line, col = _find(ctx, block, shown, cursor)
+    ctx.report("E033", f'link target "{shown[:60]}" is not allowed: only http(s), mailto and '
+               "relative links are", line, max(col, 0) + 1,
+               hint="link to an https:// address, or write the text without a link",
+               width=len(shown) if col >= 0 else 0)
+    return (line, col + 1) if col >= 0 else cursor
+
+
+def _find(ctx: Context, block: Token, needle: str, cursor: tuple[int, int]) -> tuple[int, int]:
+    """Where `needle` is written: in the block's own lines, else anywhere in the body (a
+    reference definition); else the block's first line. 0-based column, -1 when not found."""
+    first = ctx.line_of(block)
+    span = max((block.map or [0, 1])[1] - (block.map or [0, 1])[0], 1)
+    order = [*range(cursor[0], first + span), *range(ctx.body_line, len(ctx.lines) + 1)]
+    tail = needle.partition(":")[2]  # what is left of a target written with entities
+    for wanted in (needle, tail) if len(tail) >= 4 else (needle,):
+        for n, line in enumerate(order):
+            if 1 <= line <= len(ctx.lines):
+                text = ctx.lines[line - 1]
+                col = text.find(wanted, cursor[1] if n == 0 else 0)
+                if col >= 0:
+                    return line, col if wanted is needle else text.rfind("(", 0, col) + 1
+    return first, -1
+
+
 def _warn_wide_parens(ctx: Context, block: Token) -> None:
     """`[上期]（002.md）`: full-width parentheses make the link plain text."""
     for match in _WIDE_LINK.finditer(block.content):
@@ -231,15 +307,6 @@ def _warn_wide_parens(ctx: Context, block: Token) -> None:
         ctx.report("W072", f'"{match.group(0)}" is shown as text: a link needs ASCII '
                    "parentheses", line, col + 1, hint=f"type ( ) instead of （ ）: {fixed}",
                    width=len(match.group(0)))
-
-
-def _warn_unsafe(ctx: Context, block: Token) -> None:
-    """markdown-it already refuses these targets (they render as text); say so, and where."""
-    for match in _UNSAFE_HREF.finditer(block.content):
-        line, col, _ = _locate(ctx, block, match.group(1), (ctx.line_of(block), 0))
-        ctx.report("W033", f'link target "{match.group(1)[:60]}" is not allowed and is shown '
-                   "as text", line, col + 1, hint="link to an http(s) address instead",
-                   width=len(match.group(1)))
 
 
 def _link_label(children: list[Token], start: int) -> str:

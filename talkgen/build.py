@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ class BuildResult:
     written: int = 0
     pages: int = 0
     seconds: float = 0.0
+    input_bytes: int = 0  # the episode files
+    output_bytes: int = 0  # every file in the output folder (docs/security.md bounds it)
     phases: dict[str, float] = field(default_factory=dict)
     related: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
@@ -286,8 +289,19 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: _Clock,
     clock.lap(result, "write + search" if config.search else "write")
     if builds is not None and result.site is not None:
         builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related, written))
+    result.input_bytes = sum(_size(p) for p in episode_files(config)[0])
+    result.output_bytes = sum(_size(p) for p in out.rglob("*"))
     result.seconds = clock.total()
     return result
+
+
+def _size(path: Path) -> int:
+    """Bytes of a regular file, without following a symlink; 0 for anything else."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
 _WRITE_HINTS = {

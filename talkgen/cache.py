@@ -92,10 +92,14 @@ class Store:
             return None
 
     def write(self, name: str, value: Any) -> None:
-        """Store `value`; a cache that cannot be written (full disk, read-only) is just missing."""
+        """Store `value`; a cache that cannot be written (full disk, read-only, too large to
+        encode in the memory left) is just missing: the next build parses again."""
         if self.key is None:
             return
-        payload = dumps(value)
+        try:
+            payload = dumps(value)
+        except (MemoryError, RecursionError):
+            return
         with contextlib.suppress(OSError):
             if not self.folder.exists() and not self.folder.is_symlink():
                 self.folder.mkdir(parents=True, exist_ok=True)

@@ -200,9 +200,18 @@ def run_build(args: argparse.Namespace) -> int:
     assert result.site is not None
     site = result.site
     print(f"built {plural(len(site.episodes), 'episode')}, {plural(len(site.topics), 'topic')}, "
-          f"{plural(result.pages, 'page')} in {result.seconds:.2f} s → {_shown(config.output)}/",
+          f"{plural(result.pages, 'page')} in {result.seconds:.2f} s → {_shown(config.output)}/ "
+          f"({_bytes(result.output_bytes)} from {_bytes(result.input_bytes)} of episodes)",
           file=sys.stderr)
     return OK
+
+
+def _bytes(n: int) -> str:
+    """A size as people read it: 940 B, 12.3 KB, 4.1 MB."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
 
 
 def run_new(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from .frontmatter import parse as parse_yaml
 from .model import identity
 from .schema import Field, FieldChecker
 from .structure import SECTION_KINDS, SectionTable
+from .urls import is_safe_link
 
 CONFIG_FILE = "talkgen.yaml"
 
@@ -44,7 +45,7 @@ CONFIG_FIELDS: tuple[Field, ...] = (
     Field("feed", "mapping", doc="Atom feed options",
           children=(Field("size", "int", doc="number of episodes in feed.xml; default 20"),
                     Field("full_content", "bool",
-                          doc="whole episodes in the feeds; false: summaries only; default true"))),
+                          doc="whole episodes in feed.xml; false: summaries only; default true"))),
     Field("search", "bool", doc="build the search index; default true"),
     Field("people", "mapping", doc="people registry: a name → its aliases and profile link",
           each=_PERSON),
@@ -136,10 +137,12 @@ def _about_config(d: Diagnostic) -> Diagnostic:
 
 
 def is_base_url(url: str) -> bool:
-    """An http(s) URL, a path starting with '/', or empty (the site is served from '/')."""
+    """An http(s) URL, a path starting with '/', or empty (the site is served from '/');
+    always within the one URL policy, and without characters that would need escaping."""
     parts = urlsplit(url)
-    return url == "" or url.startswith("/") or (parts.scheme in ("http", "https")
-                                               and bool(parts.netloc))
+    plain = not any(ch <= " " or ch in '"<>\\`\x7f' for ch in url)
+    return url == "" or (plain and is_safe_link(url) and (
+        url.startswith("/") or (parts.scheme in ("http", "https") and bool(parts.netloc))))
 
 
 def _check_base_url(values: dict[str, Any], checker: FieldChecker) -> None:
@@ -185,9 +188,16 @@ def _check_output(values: dict[str, Any], checker: FieldChecker) -> None:
 
 
 def _check_people(values: dict[str, Any], checker: FieldChecker) -> None:
-    """An alias names one person only; otherwise counting would depend on the order."""
+    """An alias names one person only; otherwise counting would depend on the order. A profile
+    link obeys the one URL policy (urls.is_safe_link), or it is an error and never shown."""
     owner: dict[str, str] = {}
     for name, entry in values.get("people", {}).items():
+        url = entry.get("url", "")
+        if url and not is_safe_link(url):
+            checker.report("E033", f'link target "{url[:60]}" is not allowed: only http(s), '
+                           "mailto and relative links are", ("people", name, "url"),
+                           "write the profile link as https://…")
+            entry.pop("url")
         for index, alias in enumerate((name, *entry.get("aliases", ()))):
             key = identity(alias)
             if key in owner and owner[key] != name:

@@ -11,6 +11,7 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from . import xmltext
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic
 from .messages import Messages
@@ -33,11 +34,13 @@ def crawler_files(site: Site, config: SiteConfig,
     for topic in site.topics:
         path = f"topics/{topic.slug}/feed.xml"
         episodes = [site.by_number[n] for n in topic.episodes if n in site.by_number]
+        # summaries only: whole episodes here would copy each one into every topic it names
         files[path] = feeds.atom(path, f"{config.title} · {topic.name}", f"topics/{topic.slug}/",
-                                 episodes)
+                                 episodes, full=False)
     if config.base_url:  # a sitemap's <loc> must be absolute: without base_url there is none
         files["sitemap.xml"] = sitemap(site, urls, page_paths)
     files["robots.txt"] = robots(urls)
+    files = {path: xmltext.clean(text) for path, text in files.items()}  # well-formed XML
     problems = [] if config.base_url else [diagnostic(
         "W061", "no base_url: feed links stay relative and sitemap.xml is not written",
         "talkgen.yaml", hint="set base_url: https://… in talkgen.yaml, or build with --base-url")]
@@ -56,7 +59,8 @@ class Feeds:
     def link(self, path: str) -> str:
         return self.urls.absolute(path) if self.config.base_url else self.urls.url(path)
 
-    def atom(self, path: str, title: str, home: str, episodes: Sequence[Episode]) -> str:
+    def atom(self, path: str, title: str, home: str, episodes: Sequence[Episode],
+             full: bool = True) -> str:
         newest = list(episodes)[: self.config.feed_size]
         updated = max((self.when(e) for e in newest), default=timestamp(EPOCH))
         base = f" xml:base={quoteattr(self.link(''))}" if self.config.base_url else ""
@@ -75,9 +79,9 @@ class Feeds:
             f"  <updated>{updated}</updated>",
             "  <generator>talkgen</generator>",
         ]
-        return "\n".join([*head, *(self.entry(e) for e in newest), "</feed>", ""])
+        return "\n".join([*head, *(self.entry(e, full) for e in newest), "</feed>", ""])
 
-    def entry(self, e: Episode) -> str:
+    def entry(self, e: Episode, full: bool = True) -> str:
         url = self.link(episode_path(e.number))
         lines = [
             "  <entry>",
@@ -95,7 +99,7 @@ class Feeds:
                          f"title={quoteattr(self.video_text(e.video))}/>")
         if e.summary:
             lines.append(f"    <summary>{escape(e.summary)}</summary>")
-        if self.config.feed_full_content:
+        if full and self.config.feed_full_content:
             # the entry's own URL as base, so "#anchor" links point into the episode
             base = f" xml:base={quoteattr(url)}" if self.config.base_url else ""
             lines.append(f'    <content type="html"{base}>{escape(self.content(e))}</content>')

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter, sense
+from . import frontmatter, limits, sense, xmltext
 from .body import Body, Context, headings, questions, read_body
 from .chapters import Chapter, resolve
 from .config import SiteConfig
@@ -91,8 +91,10 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
     meta = checker.check(doc.data, EPISODE_FIELDS)
     _check_number(meta, doc, name, checker)
     diagnostics = _fold_slips(doc, checker.diagnostics, rel, lines)
+    diagnostics += xmltext.check_episode(rel, lines, split.body_line, doc)
 
-    ctx = Context(rel, lines, split.body_line, parser(config.allow_html, config.language), urls)
+    ctx = Context(rel, lines, split.body_line,
+                  parser(config.allow_html, audit=True, language=config.language), urls)
     body = read_body(ctx, split.body, config.sections)
     diagnostics += ctx.diagnostics
     section_meta: dict[str, dict[str, Any]] = meta.get("sections", {})
@@ -112,8 +114,9 @@ def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Ur
     key_lines = tuple((str(path[0]), pos[0]) for path, pos in doc.key_positions.items()
                       if len(path) == 1)
     episode = _episode(meta, section_meta, body, ctx, config, rel, key_lines)
-    return Loaded(replace(episode, chapters=tuple((c.seconds, c.title, c.anchor)
-                                                  for c in chapters)), diagnostics)
+    episode = replace(episode, chapters=tuple((c.seconds, c.title, c.anchor) for c in chapters))
+    over = limits.check_episode(episode, meta, rel, lines, doc)
+    return Loaded(None if over else episode, diagnostics + over)
 
 
 def _chapters(raw: dict[Any, str], body: Body, doc: frontmatter.YamlDoc, rel: str,

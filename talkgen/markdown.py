@@ -7,7 +7,7 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -22,11 +22,16 @@ from pygments.util import ClassNotFound
 
 from .mathml import to_mathml
 from .messages import Messages
+from .urls import is_safe_link
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 PYGMENTS_LIGHT = "default"  # passes WCAG AA contrast, unlike "friendly"
 PYGMENTS_DARK = "monokai"
-_UNSAFE_TARGET = re.compile(r"\s*(javascript|vbscript|file|data):", re.IGNORECASE)
+# Highlighting wraps every token in a <span>: dense code (`a+b*c…`) grows 25-fold. A block is
+# highlighted only while it is small and the markup stays within a multiple of the code, so the
+# output stays in proportion to the input (docs/security.md); otherwise it is shown plain.
+MAX_HIGHLIGHT_CHARS = 100_000  # per block; body.HIGHLIGHT_BUDGET caps an episode's total
+MAX_HIGHLIGHT_GROWTH = 12  # real code grows 3-5 times, short tokens 10, `a+b*c…` 24
 
 
 def heading_slug(text: str) -> str:
@@ -42,18 +47,25 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     css_lang = f' class="language-{html.escape(name, quote=True)}"' if name else ""
     label = f' data-lang="{html.escape(name[:32], quote=True)}"' if name else ""
     try:
-        lexer = get_lexer_by_name(name) if name else None
+        lexer = get_lexer_by_name(name) if name and len(code) <= MAX_HIGHLIGHT_CHARS else None
     except ClassNotFound:
         lexer = None
-    body = pygments_highlight(code, lexer, _FORMATTER) if lexer else html.escape(code)
+    body = html.escape(code)
+    if lexer:
+        coloured: str = pygments_highlight(code, lexer, _FORMATTER)
+        if len(coloured) <= MAX_HIGHLIGHT_GROWTH * len(body) + 200:
+            body = coloured
     return f'<pre class="highlight"{label}><code{css_lang}>{body}</code></pre>'
 
 
 @functools.cache
-def parser(allow_html: bool = False, language: str = "zh-CN") -> MarkdownIt:
+def parser(allow_html: bool = False, audit: bool = False, language: str = "zh-CN") -> MarkdownIt:
     """The parser for a site; cached because building one is not free.
 
     `language` picks the words of the heading links' labels (the UI message catalogue).
+    Links are held to `urls.is_safe_link`: a refused target stays text. With `audit`, every
+    target becomes a token instead, so the episode reader can report each refused one at its
+    position and take it out itself (body.refuse_unsafe_links); only the reader may use it.
     """
     md = MarkdownIt(
         "commonmark",
@@ -61,7 +73,8 @@ def parser(allow_html: bool = False, language: str = "zh-CN") -> MarkdownIt:
          "highlight": _highlight},
     )
     md.enable(["table", "strikethrough", "linkify"])
-    md.validateLink = _safe_target  # type: ignore[method-assign]
+    check: Callable[[str], bool] = _any_target if audit else is_safe_link
+    md.validateLink = check  # type: ignore[method-assign,assignment]
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
     md.use(dollarmath_plugin, allow_labels=False, allow_space=False,
            renderer=to_mathml)
@@ -75,10 +88,9 @@ def parser(allow_html: bool = False, language: str = "zh-CN") -> MarkdownIt:
     return md
 
 
-def _safe_target(url: str) -> bool:
-    """markdown-it's rule without its exception for data: images, so every target W033 names
-    (javascript:, vbscript:, file:, data:) is shown as text, as W033 says."""
-    return not _UNSAFE_TARGET.match(url)
+def _any_target(url: str) -> bool:
+    """Let every target through to the token stream, where the reader applies the policy."""
+    return True
 
 
 def _heading_close(tokens: Sequence[Token], idx: int, label: Messages) -> str:

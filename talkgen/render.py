@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from . import xmltext
 from .config import SiteConfig
 from .messages import Messages
 from .model import Episode, Heading, Question, Section, Site, Topic, identity
@@ -24,7 +25,7 @@ from .reading import reading_minutes
 from .readinglist import KINDS, Entry, anchor, reading_list
 from .site import related
 from .template_env import environment as template_environment
-from .urls import Urls, episode_path
+from .urls import Urls, episode_path, is_safe_link
 from .video import recording
 
 SECTION_LABELS = {"free_talk": "Free Talk"}
@@ -60,7 +61,7 @@ class Renderer:
         self.people.update({alias: self.people[identity(name)]  # talkgen.yaml `people:`
                             for alias, name in config.aliases.items()
                             if identity(name) in self.people})
-        self.profiles = {p.name: p.url for p in config.people if p.url}
+        self.profiles = {p.name: p.url for p in config.people if p.url and is_safe_link(p.url)}
         self.position = {e.number: i for i, e in enumerate(site.episodes)}  # newest first
         self._cards: dict[int, dict[str, Any]] = {}
         self.t = Messages(config.language)
@@ -98,7 +99,7 @@ class Renderer:
 
     def page(self, path: str, template: str, context: dict[str, Any]) -> Page:
         html = self.env.get_template(template).render(context, page_path=path)
-        return Page(path, html)
+        return Page(path, xmltext.clean(html))
 
     # -- views ---------------------------------------------------------------
 

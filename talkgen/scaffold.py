@@ -63,6 +63,9 @@ def new_episode(config: SiteConfig, number: int | None = None, date: dt.date | N
         return Scaffolded(None, f"episode numbers end at {MAX_NUMBER}; nothing was written "
                           "(give a free number: talkgen new NUMBER)")
     path = config.episodes_dir / f"{number:03d}.md"
+    if not config.episodes_dir.resolve().is_relative_to(config.root.resolve()):
+        return Scaffolded(None, "episodes/ links outside the site; nothing was written "
+                          "(make episodes/ a real folder)")
     if path.exists():
         return Scaffolded(None, f"{_rel(path, config)} already exists; nothing was written")
     text = episode_text(number, date or today or dt.date.today(), host or "TBD", title,

@@ -20,6 +20,7 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic, format_text
+from .hosts import HostCheck
 from .incremental import Outcome
 from .livereload import EVENTS_PATH, event, inject, overlay_payload
 from .watch import Watcher
@@ -126,6 +127,7 @@ class PreviewServer:
             raise ServeError(f"cannot listen on {host}:{port}: the port {reason}; "
                              "try --port 0 for a free one") from None
         self.httpd.app = self
+        self.hosts = HostCheck(host, str(self.httpd.server_address[0]))
 
     @property
     def url(self) -> str:
@@ -218,13 +220,24 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: the terminal is for build results."""
 
     def do_HEAD(self) -> None:
-        self._answer(head=True)
+        if self._known_host(head=True):
+            self._answer(head=True)
 
     def do_GET(self) -> None:
+        if not self._known_host(head=False):
+            return
         if urlsplit(self.path).path == EVENTS_PATH:
             self._events()
         else:
             self._answer(head=False)
+
+    def _known_host(self, head: bool) -> bool:
+        """421 for a Host this server was not started as (a DNS-rebinding page, for one)."""
+        if self.server.app.hosts.allows(self.headers.get("Host")):
+            return True
+        self._send(HTTPStatus.MISDIRECTED_REQUEST, b"421: this preview answers only its own "
+                   b"host names (see --host)\n", "text/plain; charset=utf-8", head)
+        return False
 
     def _answer(self, head: bool) -> None:
         app = self.server.app

@@ -16,7 +16,9 @@ from .markdown import heading_slug
 from .model import Contributor, Episode, EpisodeLink, Site, Topic, identity
 from .sense import check_episodes
 
-MAX_SLUG = 80
+MAX_SLUG = 80  # characters, so that URLs stay readable
+MAX_SLUG_BYTES = 120  # UTF-8 bytes, "-<digest>" included: a file name may have 255, so a "-<n>"
+# suffix for a collision always fits
 T = TypeVar("T", bound=int | tuple[int, Any])
 RELATED = 5
 
@@ -28,8 +30,10 @@ def slugify(name: str) -> str:
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
     if not slug:
         return f"x-{digest}"
-    if len(slug) > MAX_SLUG:
-        return f"{slug[:MAX_SLUG].rstrip('-_')}-{digest}"
+    if len(slug) > MAX_SLUG or len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        room = len(digest) + 1  # the whole slug stays within both limits, so it slugifies to itself
+        cut = slug[: MAX_SLUG - room].encode("utf-8")[: MAX_SLUG_BYTES - room]
+        return f"{cut.decode('utf-8', 'ignore').rstrip('-_')}-{digest}"
     return slug
 
 

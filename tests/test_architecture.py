@@ -12,7 +12,7 @@ LAYERS = {
     "structure": 1, "urls": 1, "frontmatter": 1, "schema": 1, "config": 1, "markdown": 1,
     "theme": 1, "schemas_json": 1,
     "reading": 1, "pool": 1, "cache": 1, "signing": 1, "static_list": 1, "output_folder": 1,
-    "yaml_slips": 1, "install_source": 1,
+    "yaml_slips": 1, "install_source": 1, "xmltext": 1, "limits": 1,
     "messages": 1, "mathml": 1, "video": 1, "chapters": 1, "qa": 1,
     "body": 2, "loader": 2, "site": 2, "loading": 2, "heading_variants": 2, "sense": 2,
     "readinglist": 2,
@@ -20,7 +20,7 @@ LAYERS = {
     "rebuild": 3,
     "build": 4, "scaffold": 4, "init": 4, "importer": 4,
     "incremental": 4, "preview_sources": 4, "preview_pages": 4, "preview_paths": 4,
-    "serve": 5, "watch": 5, "livereload": 5,
+    "serve": 5, "watch": 5, "livereload": 5, "hosts": 5,
     "cli": 5, "__main__": 5,
 }
 

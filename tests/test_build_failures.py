@@ -187,3 +187,13 @@ def test_a_dangling_symlink_and_a_folder_named_like_an_episode_are_reported(
             "that does not exist" in result.stderr
         assert 'episodes/005.md: warning[W032]: skipped "episodes/005.md": it is a folder' \
             in result.stderr
+
+
+def test_new_never_writes_through_a_symlinked_episodes_folder(tmp_path: Path) -> None:
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    site.mkdir()
+    elsewhere.mkdir()
+    (site / "episodes").symlink_to(elsewhere, target_is_directory=True)
+    result = run_talkgen("new", cwd=site)
+    assert result.returncode == 1 and "episodes/ links outside the site" in result.stderr
+    assert list(elsewhere.iterdir()) == []

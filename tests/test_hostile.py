@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+import re
 import resource
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -44,3 +46,21 @@ def test_hostile_input_is_data(case: Case, tmp_path: Path) -> None:
     assert "Traceback" not in built.stderr
     assert built.returncode == (0 if case.builds else 1), built.stderr[-2000:]
     assert (tmp_path / "_site" / "index.html").exists() == case.builds
+    if case.builds:
+        _published_safely(tmp_path / "_site")
+
+
+def _published_safely(out: Path) -> None:
+    """What a built hostile case must show, beyond an exit code: no payload markup on any page,
+    and every topic and person in a folder of its own (a name like ".." must not land
+    elsewhere). Without this, the corpus passed with autoescape off and raw names as slugs."""
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in text and "<img src=x onerror" not in text, page
+    for index in ("topics", "contributors"):
+        listing = (out / index / "index.html").read_text(encoding="utf-8")
+        folders = re.findall(rf'href="/{index}/([^"]*)/"', listing)
+        for folder in folders:
+            name = unquote(folder)
+            assert name not in (".", "..") and "/" not in name and "\\" not in name, name
+            assert (out / index / name / "index.html").is_file(), name

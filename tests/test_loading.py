@@ -105,14 +105,15 @@ def test_raw_html_is_escaped_unless_allowed() -> None:
                                     "data:text/html,x", "data:image/png;base64,iVBORw0KGgo=",
                                     "file:///etc/passwd"])
 @pytest.mark.parametrize("allow_html", [False, True])
-def test_unsafe_link_targets_are_text_with_w033(target: str, allow_html: bool) -> None:
+def test_unsafe_link_targets_are_errors_and_never_links(target: str, allow_html: bool) -> None:
     body = BODY.replace("新闻。", f"[链接]({target}) ![图]({target})")
     config = SiteConfig(root=Path("/site"), allow_html=allow_html)
     loaded = parse_episode((HEAD + body).encode(), "episodes/002.md", "002.md", config, Urls())
-    assert loaded.episode is not None
-    section = loaded.episode.sections[0].html
-    assert "<a " not in section and "<img" not in section and f"[链接]({target})" in section
-    assert [d.code for d in loaded.diagnostics].count("W033") == 2
+    assert loaded.episode is None
+    unsafe = [d for d in loaded.diagnostics if d.code == "E033"]
+    assert [(d.location.line, d.location.column) for d in unsafe] == [
+        (8, 1 + len("[链接](")), (8, 1 + len(f"[链接]({target}) ![图]("))]
+
 
 def test_code_blocks_are_highlighted_by_class() -> None:
     body = BODY.replace("新闻。", "```python\ndef f():\n    return 1\n```")

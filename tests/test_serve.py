@@ -107,6 +107,10 @@ def test_output_path_keeps_inside_the_base_path() -> None:
     assert output_path("/talk/topics/%E4%BD%8D/", "/talk/") == "topics/位/index.html"
     assert output_path("/topics/", "/talk/") is None
     assert output_path("/talk/a/../b", "/talk/") is None
+    # this layer holds by itself (the builder's in-memory lookup would miss these anyway)
+    for target in ("/talk/a%5C..%5Cb", "/talk/a%00.html", "/talk/%FF.html", "/talk/a//b",
+                   "/talk/./a", "/talk/%2e%2e/a"):
+        assert output_path(target, "/talk/") is None, target
 
 
 def test_default_bind_address_is_loopback(server: PreviewServer) -> None:

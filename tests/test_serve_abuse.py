@@ -318,7 +318,7 @@ ABUSE = [  # (what, request bytes, status line the server must answer with)
     ("HTTP/9.9", b"GET / HTTP/9.9\r\n\r\n", 505),
     ("101 headers", b"GET / HTTP/1.1\r\n" + b"X-A: b\r\n" * 101 + b"\r\n", 431),
     ("70 KB header", b"GET / HTTP/1.1\r\nX-A: " + b"b" * 70_000 + b"\r\n\r\n", 431),
-    ("non-UTF-8 Host", b"GET / HTTP/1.1\r\nHost: \xff\xfe\r\n\r\n", 200),
+    ("non-UTF-8 Host", b"GET / HTTP/1.1\r\nHost: \xff\xfe\r\n\r\n", 421),  # not a name it answers to
     ("absolute form", b"GET http://elsewhere.example/ HTTP/1.1\r\n\r\n", 200),
     ("bogus Content-Length on a GET", b"GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 200),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,9 @@ pytestmark = pytest.mark.slow  # chromium
 def xss_site(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "xss", site)
+    episode = site / "episodes" / "001.md"
+    lines = episode.read_text(encoding="utf-8").split("\n")
+    episode.write_text("\n".join(lines[:19] + lines[23:]), encoding="utf-8")  # see below
     result = run_talkgen("build", "--no-search", cwd=site)
     assert result.returncode == 0, result.stderr
     out = site / "_site"
@@ -54,3 +58,15 @@ def test_no_payload_runs_on_any_page(xss_site: tuple[str, list[str]]) -> None:
             theme = "svg:not(.icon), details:not(.toc)"  # the theme's icon and TOC are ours
             assert page.query_selector_all(f"{ours}, iframe, {theme}") == [], path
     assert dialogs == []
+
+
+def test_unsafe_link_targets_in_the_payloads_are_errors(tmp_path: Path) -> None:
+    """Lines 20-23 of the fixture are refused by check (E033), so they never reach a page; the
+    browser test above builds the fixture without them."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "xss", site)
+    result = run_talkgen("check", "--format", "json", cwd=site)
+    found = [(d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)]
+    assert result.returncode == 1
+    assert found == [("E033", 20, 9), ("E033", 20, 52), ("E033", 21, 10), ("E033", 22, 8),
+                     ("E033", 22, 73), ("E033", 23, 10)]
