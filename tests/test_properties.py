@@ -26,8 +26,16 @@ FRAGMENTS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg 
              "\n", "\n\n", "#", "[", "](", ")", "<", ">", "&", "\"", "'", "文字", "https://x.org/<b>"]
 SAFE_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "ul", "ol", "li", "blockquote", "pre",
              "code", "em", "strong", "s", "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
-             "img", "span"}
-SAFE_ATTRS = {"href", "id", "class", "src", "alt", "title", "aria-label", "start", "style"}
+             "img", "span", "div"}
+# $…$ becomes MathML made by latex2mathml from a closed list of tags (talkgen/mathml.py)
+SAFE_TAGS |= {"math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext",
+              "mspace", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder",
+              "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose"}
+SAFE_ATTRS = {"href", "id", "class", "src", "alt", "title", "aria-label", "start", "style",
+              "data-lang",  # the code block's language label, escaped like any attribute
+              "xmlns", "display", "encoding", "stretchy", "fence", "separator", "mathvariant",
+              "accent", "accentunder", "movablelimits", "lspace", "rspace", "width", "height",
+              "depth", "columnalign", "rowspacing", "columnspacing", "linethickness", "notation"}
 PROFILE = settings(max_examples=150, deadline=None,
                    suppress_health_check=[HealthCheck.too_slow])
 
