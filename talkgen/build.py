@@ -6,8 +6,9 @@ Gather, then write: every file is loaded and checked before anything is written.
 from __future__ import annotations
 
 import contextlib
+import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -24,10 +25,10 @@ from .loading import EpisodeCache, load_all
 from .markdown import pygments_css
 from .model import Episode, Site
 from .output import recover, unsafe_output, write_site, written_files
-from .pool import ordered_map
+from .pool import Stream, ordered_stream
 from .render import Page, Renderer
 from .search import FOLDER as FOLDER_SEARCH
-from .search import INDEXED, index_folder
+from .search import INDEXED, Indexer, verify
 from .site import build_site, check_site, involving
 from .theme import static_dirs, template_dirs
 
@@ -153,13 +154,28 @@ def generated_files() -> dict[str, str]:
     return {"static/pygments.css": pygments_css()}
 
 
-def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | None = None,
-           parallel: bool = False, previous: Previous | None = None,
-           ) -> tuple[BuildResult, SiteOutput | None]:
-    """Validate and render every page in memory; the output is None when the site is invalid.
+@dataclass
+class Prepared:
+    """A valid site with its pages planned but not yet rendered."""
+
+    site: Site
+    plan: dict[str, Callable[[], Page]]
+    todo: list[str]  # pages to render, in plan order
+    reused: dict[str, Path]  # unchanged pages: last build's files
+    related: dict[int, tuple[int, ...]]
+
+    def render(self, root: Path, parallel: bool) -> Stream[Page | Diagnostic]:
+        """Render the pages to do on every core; each page comes back as soon as it is done."""
+        return ordered_stream(partial(_render, self.plan, root), self.todo, parallel=parallel)
+
+
+def prepare(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | None = None,
+            parallel: bool = False, previous: Previous | None = None,
+            ) -> tuple[BuildResult, Prepared | None]:
+    """Validate every episode and plan every page; None when the site is invalid.
 
     With `previous` (the last build of the same configuration), pages an edit cannot have
-    changed are not rendered: SiteOutput.reused points at the last build's files instead.
+    changed are not to be rendered: Prepared.reused points at the last build's files instead.
     """
     clock = _Clock()
     result = BuildResult(check(config, cache=cache, parallel=parallel), config.output)
@@ -174,21 +190,44 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
     clock.lap(result, "index")
     plan = Renderer(site, config).plan()  # templates load when a page renders (see _render)
     reused = _reusable(previous, old, site, related, list(plan), config.output)
-    rendered = ordered_map(partial(_render, plan, config.root),
-                           [path for path in plan if path not in reused], parallel=parallel)
+    todo = [path for path in plan if path not in reused]
+    return result, Prepared(site, plan, todo, reused, related)
+
+
+def finish(config: SiteConfig, result: BuildResult, prepared: Prepared, *,
+           strict: bool = False) -> dict[str, str] | None:
+    """The feeds and sitemap, with their warnings added to `result`; None if --strict fails."""
+    crawl, warnings = crawler_files(prepared.site, config, list(prepared.plan))
+    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
+    if strict and warnings:
+        return None
+    result.site, result.pages, result.related = prepared.site, len(prepared.plan), prepared.related
+    return generated_files() | crawl
+
+
+def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | None = None,
+           parallel: bool = False, previous: Previous | None = None,
+           ) -> tuple[BuildResult, SiteOutput | None]:
+    """Validate and render every page in memory; the output is None when the site is invalid."""
+    clock = _Clock()
+    result, prepared = prepare(config, strict=strict, cache=cache, parallel=parallel,
+                               previous=previous)
+    if prepared is None:
+        return result, None
+    clock.phases, clock.last = dict(result.phases), time.perf_counter()
+    rendered = list(prepared.render(config.root, parallel))
     errors = [d for d in rendered if isinstance(d, Diagnostic)]
     if errors:
         result.check.diagnostics.append(errors[0])
         return result, None
     pages = [page for page in rendered if isinstance(page, Page)]
     clock.lap(result, "render")
-    crawl, warnings = crawler_files(site, config, list(plan))
-    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
-    if strict and warnings:
+    generated = finish(config, result, prepared, strict=strict)
+    if generated is None:
+        result.site = None
         return result, None
-    result.site, result.pages, result.related = site, len(plan), related
     result.seconds = clock.total()
-    return result, SiteOutput(pages, static_dirs(config.root), generated_files() | crawl, reused)
+    return result, SiteOutput(pages, static_dirs(config.root), generated, prepared.reused)
 
 
 def _render(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
@@ -226,7 +265,8 @@ def _reusable(previous: Previous | None, old: Site | None, site: Site,
 
 
 def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> BuildResult:
-    """Validate, render in memory what changed, then write the output folder in one swap."""
+    """Validate, then render what changed straight into a staging folder that replaces the
+    output folder in one swap; Pagefind indexes each episode page as soon as it is rendered."""
     clock = _Clock()
     reason = unsafe_output(config.output, config.root)
     if reason:
@@ -238,29 +278,57 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
     out = config.output.resolve()
     builds = Store(config.root / FOLDER, page_salt(config)) if cache else None
     previous = builds.read(BUILD_FILE) if builds else None
+    previous = previous if isinstance(previous, Previous) else None
     episodes = EpisodeCache(config) if cache else None
-    result, output = gather(config, strict=strict, cache=episodes, parallel=True,
-                            previous=previous if isinstance(previous, Previous) else None)
-    if episodes is not None:
-        episodes.save(result.check.keys.values())
-    if output is None:
+    result, prepared = prepare(config, strict=strict, cache=episodes, parallel=True,
+                               previous=previous)
+    if prepared is None:
+        if episodes is not None:
+            episodes.save(result.check.keys.values())
+        return result
+    gc.freeze()  # the loaded site lives to the end: the collector need not walk it again
+    clock.phases, clock.last = dict(result.phases), time.perf_counter()
+    reused = dict(prepared.reused)
+    old_index = _search_reusable(prepared, previous, out) if config.search else {}
+    pages = prepared.render(config.root, parallel=True)  # the workers start now
+    indexer = None
+    try:
+        generated = finish(config, result, prepared, strict=strict)  # meanwhile, here
+        if episodes is not None:
+            episodes.save(result.check.keys.values())
+        if generated is None:
+            result.site = None
+            return result
+        if config.search and not old_index:
+            indexer = Indexer(list(prepared.plan), prepared.reused)  # after the fork: see pool
+        reused |= old_index
+        searched: list[Diagnostic] = []
+
+        def written() -> Iterator[Page]:
+            for page in pages:
+                if isinstance(page, Diagnostic):
+                    raise _TemplateFailed(page)
+                if indexer is not None:
+                    indexer.add(page)
+                yield page
+
+        def index(staging: Path) -> None:
+            if indexer is not None:
+                searched.extend(indexer.finish(staging))
+
+        result.written = write_site(out, written(), static_dirs(config.root), generated,
+                                    reused=reused, before_swap=index)
+    except _TemplateFailed as failed:
+        result.check.diagnostics.append(failed.diagnostic)
         result.site = None
         return result
-    clock.phases, clock.last = dict(result.phases), time.perf_counter()
-    searched: list[Diagnostic] = []
-    reused = dict(output.reused)
-    if config.search and isinstance(previous, Previous) and _search_reusable(output, previous):
-        reused |= {path: old for path in previous.written if path.startswith(FOLDER_SEARCH + "/")
-                   if (old := previous.intact(out, path))}
-
-    def index(staging: Path) -> None:
-        if config.search and not any(p.startswith(FOLDER_SEARCH + "/") for p in reused):
-            searched.extend(index_folder(staging))
-
-    result.written = write_site(out, output.pages, output.static_dirs, output.generated,
-                                reused=reused, before_swap=index)
+    finally:
+        pages.close()
+        if indexer is not None:
+            indexer.close()
+        gc.unfreeze()
     result.check.diagnostics += searched
-    clock.lap(result, "write + search" if config.search else "write")
+    clock.lap(result, "render + write + search" if config.search else "render + write")
     if builds is not None and result.site is not None:
         builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related,
                                           written_files(out)))
@@ -268,11 +336,24 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
     return result
 
 
-def _search_reusable(output: SiteOutput, previous: Previous) -> bool:
-    """The index covers the episode pages only: reuse it when none was rendered anew."""
-    episodes_rendered = any(p.path.startswith(INDEXED) for p in output.pages)
-    had_index = any(p.startswith(FOLDER_SEARCH + "/") for p in previous.written)
-    return had_index and not episodes_rendered
+class _TemplateFailed(Exception):
+    """A page could not be rendered: the staging folder is dropped, nothing is published."""
+
+    def __init__(self, problem: Diagnostic) -> None:
+        super().__init__(problem.message)
+        self.diagnostic = problem
+
+
+def _search_reusable(prepared: Prepared, previous: Previous | None, out: Path) -> dict[str, Path]:
+    """The last build's index, when no episode page is rendered anew and every one of its
+    files is still there as written and verifies; otherwise nothing (index again)."""
+    if previous is None or any(path.startswith(INDEXED) for path in prepared.todo):
+        return {}
+    names = [path for path in previous.written if path.startswith(FOLDER_SEARCH + "/")]
+    files = {path: previous.intact(out, path) for path in names}
+    if not names or any(file is None for file in files.values()) or verify(out / FOLDER_SEARCH):
+        return {}
+    return {path: file for path, file in files.items() if file is not None}
 
 
 def page_salt(config: SiteConfig) -> str:
