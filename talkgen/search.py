@@ -152,13 +152,6 @@ def search_files(pages: Sequence[Page],
     return files, problems
 
 
-def index_folder(site: Path, timeout: float | None = None) -> list[Diagnostic]:
-    """Index the episode pages of a written site into site/pagefind/, in path order."""
-    pages = sorted(p.relative_to(site).as_posix() for p in (site / INDEXED).rglob("*.html"))
-    indexer = Indexer(pages, {p: site / p for p in pages}, timeout)
-    return indexer.finish(site)
-
-
 def _binary() -> Path:
     from pagefind.service import get_executable  # imported here: a missing package is a warning
 
