@@ -47,8 +47,9 @@ class PagefindService:
         self._pending.append(message)
         return message
 
-    def files(self) -> dict[str, bytes]:
-        """Wait for every page, then the index as path → content, read from Pagefind's reply.
+    def files(self) -> dict[str, str]:
+        """Wait for every page, then the index as path → base64 content, from Pagefind's reply
+        (decoded one file at a time by the caller: the reply is tens of megabytes).
 
         Pagefind's WriteFiles answers before its files are on disk, and an exit cuts writes
         still under way (empty files in 1 of 12 builds); its GetFiles reply holds every byte."""
@@ -56,11 +57,8 @@ class PagefindService:
             self._wait(message)
         self._pending.clear()
         reply = self._wait(self._send({"type": "GetFiles", "index_id": self._index}))
-        found = {}
-        for file in reply.get("files") or ():
-            path = str(file.get("path", "")).lstrip("/")
-            found[path] = base64.b64decode(file.get("content", ""))
-        return found
+        return {str(file.get("path", "")).lstrip("/"): str(file.get("content", ""))
+                for file in reply.get("files") or ()}
 
     def exit(self) -> None:
         """Close Pagefind's input and wait for it to exit on its own."""
@@ -119,7 +117,8 @@ class PagefindService:
                 pending += chunk
                 end = pending.find(b",", start)
                 while end >= 0:
-                    self._store(bytes(pending[:end]))
+                    with memoryview(pending) as view:
+                        self._store(view[:end])
                     del pending[:end + 1]
                     end = pending.find(b",")
         except (OSError, ValueError):
@@ -129,7 +128,7 @@ class PagefindService:
                 self._ended = True
                 self._changed.notify_all()
 
-    def _store(self, message: bytes) -> None:
+    def _store(self, message: memoryview) -> None:
         try:
             reply = json.loads(base64.b64decode(message))
         except ValueError:

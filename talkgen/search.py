@@ -8,6 +8,7 @@ published search that fails in the browser.
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import tempfile
@@ -108,15 +109,15 @@ class BrokenIndex(Exception):
     """Pagefind exited but its files are not a usable index."""
 
 
-def _write(out: Path, files: dict[str, bytes]) -> None:
-    """Pagefind's files, written by us: complete when this returns."""
+def _write(out: Path, files: dict[str, str]) -> None:
+    """Pagefind's files (base64), written by us: complete when this returns."""
     for name, content in sorted(files.items()):
         parts = PurePosixPath(name).parts
         if not parts or ".." in parts or name.startswith("/"):
             raise BrokenIndex(f"Pagefind named a file outside its folder: {name!r}")
         target = out.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        target.write_bytes(base64.b64decode(content))
 
 
 def verify(folder: Path) -> str | None:
