@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -230,6 +232,18 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
     return result, SiteOutput(pages, static_dirs(config.root), generated, prepared.reused)
 
 
+def _render_into(plan: dict[str, Callable[[], Page]], root: Path, folder: Path,
+                 path: str) -> str | Diagnostic:
+    """Render one page and write it under `folder` (in a worker): only its path travels back."""
+    page = _render(plan, root, path)
+    if isinstance(page, Diagnostic):
+        return page
+    target = folder / page.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(page.html.encode("utf-8"))
+    return page.path
+
+
 def _render(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
     """One page; a template error comes back as a diagnostic (it may cross a process boundary)."""
     try:
@@ -290,7 +304,9 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
     clock.phases, clock.last = dict(result.phases), time.perf_counter()
     reused = dict(prepared.reused)
     old_index = _search_reusable(prepared, previous, out) if config.search else {}
-    pages = prepared.render(config.root, parallel=True)  # the workers start now
+    rendering = _render_folder(out)
+    pages = ordered_stream(partial(_render_into, prepared.plan, config.root, rendering),
+                           prepared.todo, parallel=True)  # the workers start now
     indexer = None
     try:
         generated = finish(config, result, prepared, strict=strict)  # meanwhile, here
@@ -304,20 +320,22 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
         reused |= old_index
         searched: list[Diagnostic] = []
 
-        def written() -> Iterator[Page]:
-            for page in pages:
-                if isinstance(page, Diagnostic):
-                    raise _TemplateFailed(page)
-                if indexer is not None:
-                    indexer.add(page)
-                yield page
-
-        def index(staging: Path) -> None:
+        def place(staging: Path) -> None:
+            """Move each page the workers wrote into the staging folder as soon as it is
+            done; Pagefind reads each episode page meanwhile."""
+            for path in pages:
+                if isinstance(path, Diagnostic):
+                    raise _TemplateFailed(path)
+                source = rendering / path
+                if indexer is not None and path.startswith(INDEXED):
+                    indexer.add(Page(path, source.read_text(encoding="utf-8")))
+                (staging / path).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, staging / path)
             if indexer is not None:
                 searched.extend(indexer.finish(staging))
 
-        result.written = write_site(out, written(), static_dirs(config.root), generated,
-                                    reused=reused, before_swap=index)
+        result.written = write_site(out, [], static_dirs(config.root), generated,
+                                    reused=reused, before_swap=place) + len(prepared.todo)
     except _TemplateFailed as failed:
         result.check.diagnostics.append(failed.diagnostic)
         result.site = None
@@ -326,6 +344,7 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
         pages.close()
         if indexer is not None:
             indexer.close()
+        shutil.rmtree(rendering, ignore_errors=True)
         gc.unfreeze()
     result.check.diagnostics += searched
     clock.lap(result, "render + write + search" if config.search else "render + write")
@@ -334,6 +353,31 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
                                           written_files(out)))
     result.seconds = clock.total()
     return result
+
+
+def _render_folder(out: Path) -> Path:
+    """A new folder beside the output for the workers' pages (not named like write_site's
+    own folders, which it clears); one left by a killed build is removed first."""
+    for stale in out.parent.glob(f".{out.name}-render-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = out.parent / f".{out.name}-render-{os.getpid()}"
+    if folder.is_symlink():
+        folder.unlink()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class _TemplateFailed(Exception):
