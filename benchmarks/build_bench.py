@@ -99,9 +99,9 @@ def export(rev: str, work: Path) -> Path:
 def scenarios(tree: Path, root: Path, one: Path, work: Path) -> dict[str, Callable[[], Sample]]:
     """The talkgen runs for one tree, on its own copies of the sites (caches are per tree)."""
     label = f"{tree.name}-{abs(hash(tree))}"
-    site, one = work / label / "site", work / label / "one"
+    site = work / label / "site"
     shutil.copytree(root / "talkgen", site)
-    shutil.copytree(one, work / label / "one")
+    one = Path(shutil.copytree(one, work / label / "one"))
 
     def cold(*flags: str) -> Callable[[], Sample]:
         return lambda: (clean(site), talkgen(tree, site, "build", *flags, work=work))[1]
