@@ -12,6 +12,7 @@ LAYERS = {
     "structure": 1, "urls": 1, "frontmatter": 1, "schema": 1, "config": 1, "markdown": 1,
     "theme": 1, "schemas_json": 1,
     "reading": 1, "pool": 1, "cache": 1,
+    "pagefind_service": 1,
     "body": 2, "loader": 2, "site": 2, "loading": 2,
     "render": 3, "output": 3, "feeds": 3, "search": 3, "affected": 3,
     "build": 4, "scaffold": 4, "init": 4, "legacy": 4, "legacy_labels": 4,
