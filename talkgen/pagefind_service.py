@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import queue
 import subprocess
 import threading
 import time
@@ -37,6 +38,10 @@ class PagefindService:
         self._reader = threading.Thread(target=self._read, args=(self._process.stdout,),
                                         name="pagefind-replies", daemon=True)
         self._reader.start()
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write, name="pagefind-requests",
+                                        daemon=True)
+        self._writer.start()  # a Pagefind that stops reading blocks this thread, not the build
         reply = self._wait(self._send({"type": "NewIndex", "config": config}))
         self._index = int(reply["index_id"])
 
@@ -62,9 +67,7 @@ class PagefindService:
 
     def exit(self) -> None:
         """Close Pagefind's input and wait for it to exit on its own."""
-        stdin = self._process.stdin
-        assert stdin is not None
-        stdin.close()
+        self._outbox.put(None)
         try:
             code = self._process.wait(max(0.1, self.deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
@@ -77,6 +80,8 @@ class PagefindService:
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
+        self._outbox.put(None)
+        self._writer.join(1.0)
         for pipe in (self._process.stdin, self._process.stdout):
             if pipe is not None and not pipe.closed:
                 pipe.close()
@@ -85,14 +90,20 @@ class PagefindService:
     def _send(self, payload: dict[str, Any]) -> int:
         self._sent += 1
         body = json.dumps({"message_id": self._sent, "payload": payload}, ensure_ascii=False)
+        self._outbox.put(base64.b64encode(body.encode("utf-8")) + b",")
+        return self._sent
+
+    def _write(self) -> None:
+        """Hand the queued requests to Pagefind in order; None closes its input."""
         stdin = self._process.stdin
         assert stdin is not None
         try:
-            stdin.write(base64.b64encode(body.encode("utf-8")) + b",")
-            stdin.flush()
-        except (BrokenPipeError, ValueError):
-            raise PagefindError("Pagefind stopped reading its requests") from None
-        return self._sent
+            while (request := self._outbox.get()) is not None:
+                stdin.write(request)
+                stdin.flush()
+            stdin.close()
+        except (OSError, ValueError):
+            pass  # Pagefind ended; the replies it owes time out or report it
 
     def _wait(self, message: int) -> dict[str, Any]:
         with self._changed:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,20 @@ def test_a_broken_index_is_a_warning_and_no_search_folder(fixture_site: Path, tm
     assert "Traceback" not in result.stderr
     assert (fixture_site / "_site" / "episodes" / "001" / "index.html").is_file()
     assert not (fixture_site / "_site" / FOLDER).exists()
+
+
+@pytest.mark.timeout(60)
+def test_a_pagefind_that_stops_reading_is_given_up_on(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in fake_pagefind(tmp_path, "stall").items():
+        monkeypatch.setenv(name, value)
+    pages = [Page(f"episodes/{n:03d}/index.html", "<p>" + "字" * 100_000 + "</p>")
+             for n in range(1, 4)]  # more than a pipe holds: writing them would block
+    started = time.monotonic()
+    files, problems = search_files(pages, timeout=3)
+    assert files == {} and [d.code for d in problems] == ["W060"]
+    assert "did not finish within 3 s" in problems[0].message
+    assert time.monotonic() - started < 40
 
 
 def test_every_index_pagefind_makes_is_complete() -> None:

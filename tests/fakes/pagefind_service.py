@@ -4,6 +4,7 @@ broken index chosen by FAKE_PAGEFIND, so the build's checks can be seen to catch
     empty-entry  pagefind-entry.json is empty (what a Pagefind stopped mid-write left behind)
     not-json     pagefind-entry.json is cut off in the middle
     crash        Pagefind dies when asked for its files
+    stall        Pagefind stops reading its requests after the first
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import base64
 import json
 import os
 import sys
+import time
 
 MODE = os.environ.get("FAKE_PAGEFIND", "empty-entry")
 ENTRY = {"empty-entry": b"", "not-json": b'{"version":"1.4.0","languages":{'}
@@ -27,6 +29,8 @@ def answer(message: int, request: dict[str, object]) -> None:
     kind = request["type"]
     if kind == "NewIndex":
         reply(message, {"type": "NewIndex", "index_id": 1})
+        if MODE == "stall":
+            time.sleep(120)
     elif kind == "AddFile":
         reply(message, {"type": "IndexedFile", "page_word_count": 1, "page_url": "/",
                         "page_meta": {}})
