@@ -9,8 +9,10 @@ The corpus comes from ../shared/bench/gen_corpus.py (--seed 1, realistic Chinese
 processes; the trees and Hugo take turns within each run, so machine load hits them alike
 (the machine is shared: compare the ratios, not the seconds). Peak RSS is read from the
 build process itself (main) and from its largest child (a render worker, or Pagefind in a
-search build). Hugo + Pagefind is `hugo` then the Pagefind CLI over Hugo's output. Without
-Hugo installed, ratios use the Hugo figures of ../shared/bench/PEERS.md.
+search build), CPU-s is user + system time of the build and all its processes: under
+heavy load from others, CPU-s ratios are steadier than wall-clock ones. Hugo + Pagefind is
+`hugo` then the Pagefind CLI over Hugo's output. Without Hugo installed, ratios use the Hugo
+figures of ../shared/bench/PEERS.md.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -47,27 +50,33 @@ class Sample:
     seconds: float
     main_mib: float = 0.0
     child_mib: float = 0.0
+    cpu: float = 0.0  # user + system seconds of the process and everything it waited for
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def talkgen(tree: Path, site: Path, *args: str, work: Path) -> Sample:
     """One `talkgen ARGS` run from `tree`, with the peak RSS of the process and of its children."""
     usage = work / "rusage"
     env = {**os.environ, "PYTHONPATH": str(tree), "BENCH_RUSAGE": str(usage)}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     done = subprocess.run([sys.executable, "-c", RUSAGE, *args], cwd=site, env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     if done.returncode != 0:
         raise SystemExit(f"talkgen {' '.join(args)} failed in {site}:\n{done.stderr.decode()}")
     main_kib, child_kib = (int(x) for x in usage.read_text().split())
-    return Sample(seconds, main_kib / 1024, child_kib / 1024)
+    return Sample(seconds, main_kib / 1024, child_kib / 1024, cpu)
 
 
 def command(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Sample:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     subprocess.run(args, cwd=cwd, env={**os.environ, **(env or {})}, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return Sample(time.perf_counter() - started)
+    return Sample(time.perf_counter() - started, cpu=_cpu() - cpu)
 
 
 def clean(site: Path) -> None:
@@ -134,7 +143,7 @@ def hugo_scenarios(root: Path, work: Path) -> dict[str, Callable[[], Sample]]:
     def hugo_pagefind() -> Sample:
         first = hugo()
         second = command(sys.executable, "-m", "pagefind", "--site", str(out))
-        return Sample(first.seconds + second.seconds)
+        return Sample(first.seconds + second.seconds, cpu=first.cpu + second.cpu)
 
     return {"cold": hugo, "cold + search": hugo_pagefind}
 
@@ -142,7 +151,8 @@ def hugo_scenarios(root: Path, work: Path) -> dict[str, Callable[[], Sample]]:
 def median(samples: list[Sample]) -> Sample:
     return Sample(statistics.median(s.seconds for s in samples),
                   statistics.median(s.main_mib for s in samples),
-                  statistics.median(s.child_mib for s in samples))
+                  statistics.median(s.child_mib for s in samples),
+                  statistics.median(s.cpu for s in samples))
 
 
 def measure(trees: dict[str, Path], root: Path, one: Path, runs: int, work: Path,
@@ -158,7 +168,8 @@ def measure(trees: dict[str, Path], root: Path, one: Path, runs: int, work: Path
             for label, plan in plans.items():
                 if name in plan:
                     samples.setdefault((label, name), []).append(plan[name]())
-                    print(f"  {label:>10} {name}: {samples[(label, name)][-1].seconds:.2f} s",
+                    last = samples[(label, name)][-1]
+                    print(f"  {label:>10} {name}: {last.seconds:.2f} s, {last.cpu:.2f} CPU-s",
                           file=sys.stderr, flush=True)
     return {key: median(values) for key, values in samples.items()}
 
@@ -208,7 +219,7 @@ def main() -> None:
 def report(figures: dict[tuple[str, str], Sample], labels: list[str], n: int, with_hugo: bool,
            scaled: dict[str, Sample], big: int) -> None:
     names = list(dict.fromkeys(name for (_, name) in figures))
-    head = ["scenario", *(f"{label} s (main / child MiB)" for label in labels)]
+    head = ["scenario", *(f"{label} s, CPU-s (main / child MiB)" for label in labels)]
     head += ["vs baseline"] if len(labels) > 1 else []
     head += ["Hugo s"] if with_hugo else []
     print(f"N = {n}\n\n| " + " | ".join(head) + " |\n|" + "---|" * len(head))
@@ -216,12 +227,12 @@ def report(figures: dict[tuple[str, str], Sample], labels: list[str], n: int, wi
         cells = [name]
         for label in labels:
             s = figures[(label, name)]
-            cells.append(f"{s.seconds:.2f} ({s.main_mib:.0f} / {s.child_mib:.0f})")
+            cells.append(f"{s.seconds:.2f}, {s.cpu:.2f} ({s.main_mib:.0f} / {s.child_mib:.0f})")
         if len(labels) > 1:
             cells.append(f"{figures[(labels[0], name)].seconds / figures[(labels[1], name)].seconds:.2f}×")
         if with_hugo:
             hugo = figures.get(("Hugo", name))
-            cells.append(f"{hugo.seconds:.2f}" if hugo else "")
+            cells.append(f"{hugo.seconds:.2f}, {hugo.cpu:.2f}" if hugo else "")
         print("| " + " | ".join(cells) + " |")
     if scaled:
         print(f"\nCold --no-search at {big}: " + ", ".join(
