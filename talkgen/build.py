@@ -6,6 +6,7 @@ Gather, then write: every file is loaded and checked before anything is written.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import shutil
@@ -14,10 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from stat import S_ISREG
 
 import jinja2
 
-from .affected import affected, changed_numbers, related_map, sharing_a_topic
 from .cache import FOLDER, Store, code_hash, files_hash
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic, sort_diagnostics
@@ -26,15 +27,18 @@ from .loader import Loaded, episode_files
 from .loading import EpisodeCache, load_all
 from .markdown import pygments_css
 from .model import Episode, Site
-from .output import recover, unsafe_output, write_site, written_files
+from .output import exclusive, recover, write_site, written_files
+from .output_folder import output_problem
 from .pool import Stream, ordered_stream
+from .rebuild import Rebuild, plan_rebuild
 from .render import Page, Renderer
 from .search import FOLDER as FOLDER_SEARCH
 from .search import INDEXED, Indexer, verify
 from .site import build_site, check_site, involving
-from .theme import static_dirs, template_dirs
+from .static_list import static_files
+from .theme import template_dirs
 
-BUILD_FILE = "build.pickle"
+BUILD_FILE = "build.json"
 
 
 @dataclass
@@ -100,13 +104,13 @@ class SiteOutput:
     """Every file of a built site, gathered in memory before anything is written."""
 
     pages: list[Page]
-    static_dirs: list[Path]
+    static: dict[str, Path]  # output path → source (static_list.py)
     generated: dict[str, str]
     reused: dict[str, Path] = field(default_factory=dict)  # unchanged pages: last build's files
 
     def files(self) -> dict[str, bytes]:
         """Output path → content, for serving from memory; static files are read here."""
-        files = {name: path.read_bytes() for name, path in static_files(self.static_dirs).items()}
+        files = {name: path.read_bytes() for name, path in self.static.items()}
         files.update((name, path.read_bytes()) for name, path in self.reused.items())
         files.update((name, text.encode("utf-8")) for name, text in self.generated.items())
         files.update((page.path, page.html.encode("utf-8")) for page in self.pages)
@@ -134,22 +138,11 @@ class Previous:
         """The last build's file at `path`, if it is still there as written."""
         target = out / path
         try:
-            stat = target.stat()
+            stat = target.lstat()  # a symlink put in its place is not the file we wrote
         except OSError:
             return None
-        return target if self.written.get(path) == (stat.st_size, stat.st_mtime_ns) else None
-
-
-def static_files(dirs: Sequence[Path]) -> dict[str, Path]:
-    """Output path → source file; a later folder wins; symlinks leading out of a folder are skipped."""
-    found: dict[str, Path] = {}
-    for folder in dirs:
-        inside = folder.resolve()
-        for source in sorted(folder.rglob("*")):
-            if source.is_file() and not source.name.startswith(".") \
-                    and source.resolve().is_relative_to(inside):
-                found["static/" + source.relative_to(folder).as_posix()] = source
-    return found
+        return target if self.written.get(path) == (stat.st_size, stat.st_mtime_ns) \
+            and S_ISREG(stat.st_mode) else None
 
 
 def generated_files() -> dict[str, str]:
@@ -168,7 +161,7 @@ class Prepared:
 
     def render(self, root: Path, parallel: bool) -> Stream[Page | Diagnostic]:
         """Render the pages to do on every core; each page comes back as soon as it is done."""
-        return ordered_stream(partial(_render, self.plan, root), self.todo, parallel=parallel)
+        return ordered_stream(partial(render_page, self.plan, root), self.todo, parallel=parallel)
 
 
 def prepare(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | None = None,
@@ -188,23 +181,28 @@ def prepare(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | N
     old = previous.site(cache, config) if previous and cache \
         and previous.out == str(config.output.resolve()) \
         else None
-    related = _related(old, site, previous)
+    plan = Renderer(site, config).plan()  # templates load when a page renders (render_page)
+    rebuild = plan_rebuild(old, site, previous.related if previous else None, plan)
     clock.lap(result, "index")
-    plan = Renderer(site, config).plan()  # templates load when a page renders (see _render)
-    reused = _reusable(previous, old, site, related, list(plan), config.output)
+    reused = _reusable(previous, rebuild, list(plan), config.output)
     todo = [path for path in plan if path not in reused]
-    return result, Prepared(site, plan, todo, reused, related)
+    return result, Prepared(site, plan, todo, reused, rebuild.related)
 
 
-def finish(config: SiteConfig, result: BuildResult, prepared: Prepared, *,
-           strict: bool = False) -> dict[str, str] | None:
-    """The feeds and sitemap, with their warnings added to `result`; None if --strict fails."""
+def finish(config: SiteConfig, result: BuildResult, prepared: Prepared, *, strict: bool = False,
+           ) -> tuple[dict[str, str], dict[str, Path]] | None:
+    """The feeds, sitemap and static files, with their warnings added to `result`; None if
+    --strict fails on them."""
     crawl, warnings = crawler_files(prepared.site, config, list(prepared.plan))
     result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
     if strict and warnings:
         return None
+    static, refused = static_files(config.root)
+    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *refused])
+    if strict and refused:
+        return None
     result.site, result.pages, result.related = prepared.site, len(prepared.plan), prepared.related
-    return generated_files() | crawl
+    return generated_files() | crawl, static
 
 
 def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | None = None,
@@ -224,18 +222,18 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
         return result, None
     pages = [page for page in rendered if isinstance(page, Page)]
     clock.lap(result, "render")
-    generated = finish(config, result, prepared, strict=strict)
-    if generated is None:
+    files = finish(config, result, prepared, strict=strict)
+    if files is None:
         result.site = None
         return result, None
     result.seconds = clock.total()
-    return result, SiteOutput(pages, static_dirs(config.root), generated, prepared.reused)
+    return result, SiteOutput(pages, files[1], files[0], prepared.reused)
 
 
 def _render_into(plan: dict[str, Callable[[], Page]], root: Path, folder: Path,
                  path: str) -> str | Diagnostic:
     """Render one page and write it under `folder` (in a worker): only its path travels back."""
-    page = _render(plan, root, path)
+    page = render_page(plan, root, path)
     if isinstance(page, Diagnostic):
         return page
     target = folder / page.path
@@ -244,54 +242,54 @@ def _render_into(plan: dict[str, Callable[[], Page]], root: Path, folder: Path,
     return page.path
 
 
-def _render(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
-    """One page; a template error comes back as a diagnostic (it may cross a process boundary)."""
+def render_page(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
+    """One page; a template error comes back as a diagnostic (it may cross a process boundary).
+
+    The one place, for the build and the preview alike, where a template error is caught.
+    """
     try:
         return plan[path]()
     except jinja2.TemplateError as err:
         return template_diagnostic(err, root)
 
 
-def _related(old: Site | None, site: Site, previous: Previous | None) -> dict[int, tuple[int, ...]]:
-    """Related episodes of every episode; recomputed only where an edit can move them."""
-    if old is None or previous is None \
-            or [e.number for e in old.episodes] != [e.number for e in site.episodes]:
-        return related_map(site)
-    changed = changed_numbers(old, site)
-    moved = sharing_a_topic(old, [old.by_number[n] for n in changed]) \
-        | sharing_a_topic(site, [site.by_number[n] for n in changed])
-    return related_map(site, moved, previous.related)
-
-
-def _reusable(previous: Previous | None, old: Site | None, site: Site,
-              related: dict[int, tuple[int, ...]], paths: list[str], out: Path) -> dict[str, Path]:
-    """Pages the edit since `previous` cannot have changed, mapped to the last build's files."""
-    if previous is None or old is None:
+def _reusable(previous: Previous | None, rebuild: Rebuild, paths: list[str],
+              out: Path) -> dict[str, Path]:
+    """Pages the planner says need no rendering, mapped to the last build's files (if intact)."""
+    if previous is None or rebuild.everything:
         return {}
-    change = affected(old, site, changed_numbers(old, site), previous.related, related, paths)
-    if change.everything:
-        return {}
-    reused = {}
-    for path in paths:
-        if path not in change.pages and (file := previous.intact(out, path)) is not None:
-            reused[path] = file
-    return reused
+    return {path: file for path in paths
+            if not rebuild.needs(path) and (file := previous.intact(out, path)) is not None}
 
 
 def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> BuildResult:
-    """Validate, then render what changed straight into a staging folder that replaces the
-    output folder in one swap; Pagefind indexes each episode page as soon as it is rendered."""
+    """Validate, render in memory what changed, then write the output folder in one swap.
+
+    Builds into one folder take turns (a lock), and a write that fails (full disk, read-only
+    folder, unreadable static file) is error E043 with the old output left as it was.
+    """
     clock = _Clock()
-    reason = unsafe_output(config.output, config.root)
+    reason = output_problem(config.output, config.root)
     if reason:
         result = BuildResult(check(config), config.output)
         result.check.diagnostics.append(diagnostic(
-            "E041", reason, str(config.output), hint="choose another folder with --out"))
+            "E041", reason, _shown(config.output, config.root),
+            hint="choose another folder with --out, or empty this one (a build replaces it whole)"))
         return result
-    recover(config.output)
+    try:
+        with exclusive(config.output):
+            recover(config.output)
+            return _build(config, strict, cache, clock)
+    except OSError as err:  # the lock, or recovering an interrupted build
+        return _cannot_write(BuildResult(check(config), config.output), err, config)
+
+
+def _build(config: SiteConfig, strict: bool, cache: bool, clock: _Clock) -> BuildResult:
+    """Render what changed straight into a folder beside the output (each worker writes its
+    pages), feeds and static files meanwhile, Pagefind fed each episode page as it is done."""
     out = config.output.resolve()
     builds = Store(config.root / FOLDER, page_salt(config)) if cache else None
-    previous = builds.read(BUILD_FILE) if builds else None
+    previous = builds.read(BUILD_FILE, Previous) if builds else None
     previous = previous if isinstance(previous, Previous) else None
     episodes = EpisodeCache(config) if cache else None
     result, prepared = prepare(config, strict=strict, cache=episodes, parallel=True,
@@ -304,17 +302,22 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
     clock.phases, clock.last = dict(result.phases), time.perf_counter()
     reused = dict(prepared.reused)
     old_index = _search_reusable(prepared, previous, out) if config.search else {}
-    rendering = _render_folder(out)
-    pages = ordered_stream(partial(_render_into, prepared.plan, config.root, rendering),
-                           prepared.todo, parallel=True)  # the workers start now
     indexer = None
     try:
-        generated = finish(config, result, prepared, strict=strict)  # meanwhile, here
+        rendering = _render_folder(out)
+        pages = ordered_stream(partial(_render_into, prepared.plan, config.root, rendering),
+                               prepared.todo, parallel=True)  # the workers start now
+    except OSError as err:
+        gc.unfreeze()
+        return _cannot_write(result, err, config)
+    try:
+        files = finish(config, result, prepared, strict=strict)  # meanwhile, here
         if episodes is not None:
             episodes.save(result.check.keys.values())
-        if generated is None:
+        if files is None:
             result.site = None
             return result
+        generated, static = files
         if config.search and not old_index:
             indexer = Indexer(list(prepared.plan), prepared.reused)  # after the fork: see pool
         reused |= old_index
@@ -334,12 +337,15 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
             if indexer is not None:
                 searched.extend(indexer.finish(staging))
 
-        result.written = write_site(out, [], static_dirs(config.root), generated,
-                                    reused=reused, before_swap=place) + len(prepared.todo)
+        result.written = write_site(out, [], static, generated, reused=reused,
+                                    before_swap=place) + len(prepared.todo)
+        written = written_files(out)
     except _TemplateFailed as failed:
         result.check.diagnostics.append(failed.diagnostic)
         result.site = None
         return result
+    except OSError as err:
+        return _cannot_write(result, err, config)
     finally:
         pages.close()
         if indexer is not None:
@@ -349,8 +355,7 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True) -> Bu
     result.check.diagnostics += searched
     clock.lap(result, "render + write + search" if config.search else "render + write")
     if builds is not None and result.site is not None:
-        builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related,
-                                          written_files(out)))
+        builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related, written))
     result.seconds = clock.total()
     return result
 
@@ -386,6 +391,35 @@ class _TemplateFailed(Exception):
     def __init__(self, problem: Diagnostic) -> None:
         super().__init__(problem.message)
         self.diagnostic = problem
+
+
+_WRITE_HINTS = {
+    errno.ENOSPC: "free some disk space, then build again; the old output was not changed",
+    errno.EDQUOT: "free some disk space, then build again; the old output was not changed",
+    errno.EROFS: "the folder is read-only: build into a writable folder with --out",
+    errno.EACCES: "make the file or folder readable and writable for you, or use --out",
+    errno.EPERM: "make the file or folder readable and writable for you, or use --out",
+}
+
+
+def _cannot_write(result: BuildResult, err: OSError, config: SiteConfig) -> BuildResult:
+    """A failed write is a diagnostic naming the file, not a traceback; nothing was published."""
+    full = err.errno in (errno.ENOSPC, errno.EDQUOT)  # about the disk, not one file
+    where = _shown(Path(err.filename), config.root) if err.filename and not full else \
+        _shown(config.output, config.root)
+    result.site = None
+    result.check.diagnostics.append(diagnostic(
+        "E043", f"cannot write the site: {err.strerror or err}", where,
+        hint=_WRITE_HINTS.get(err.errno or 0, "fix the problem, then build again; "
+                              "the old output was not changed")))
+    return result
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _search_reusable(prepared: Prepared, previous: Previous | None, out: Path) -> dict[str, Path]:

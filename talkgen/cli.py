@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -106,12 +107,17 @@ def make_parser() -> argparse.ArgumentParser:
     v.add_argument("--open", action="store_true", help="open the site in a web browser")
     v.set_defaults(run=run_serve)
 
-    i = command("import", "convert legacy notes into episode files (never overwrites)")
-    i.add_argument("files", nargs="+", type=Path, metavar="FILE", help="legacy notes to convert")
+    i = command("import", "convert legacy notes (.md, .docx, .pdf) into episode files "
+                "(never overwrites)")
+    i.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="notes to convert: Markdown, Word (.docx) or PDF")
     i.add_argument("--number", type=_number, help="episode number (one FILE only)")
     i.add_argument("--force-number", action="store_true",
                    help="use --number even when the notes name another number")
-    i.add_argument("--dry-run", action="store_true", help="print the episodes; write nothing")
+    i.add_argument("--host", help="host for notes that name none (a warning says where)")
+    i.add_argument("--date", type=_date, help="date YYYY-MM-DD for notes that give none")
+    i.add_argument("--dry-run", action="store_true",
+                   help="write nothing; print the episode (one FILE) or a table (several)")
     i.set_defaults(run=run_import)
 
     s = commands.add_parser("init", help="start a new site: config, first episode, Pages workflow",
@@ -204,6 +210,9 @@ def run_build(args: argparse.Namespace) -> int:
         return _usage(f'--base-url must be an http(s) URL or a path, not "{args.base_url}"')
     config, problems = _config(args)
     out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
+    if out is not None and not args.out.is_absolute() \
+            and not Path(os.path.abspath(out)).is_relative_to(config.root):
+        return _usage(f"--out {args.out} is outside the site folder; give it as an absolute path")
     config = config.with_overrides(output=out, base_url=args.base_url, drafts=args.drafts,
                                    search=False if args.no_search else None)
     if any(d.is_error for d in problems):
@@ -265,15 +274,18 @@ def run_import(args: argparse.Namespace) -> int:
         return _usage("--force-number needs --number")
     if args.number is not None and len(args.files) > 1:
         return _usage("--number works with one FILE only")
-    from .legacy import import_notes
+    from .importer import Options, import_notes  # only `import` pays for the importer
+    from .importer.table import dry_run_table
 
     config, _ = _config(args)
-    result = import_notes(config, args.files, args.number, args.force_number, not args.dry_run)
+    options = Options(args.number, args.force_number, args.host, args.date)
+    result = import_notes(config, args.files, options, not args.dry_run)
     print_diagnostics(sort_diagnostics(result.diagnostics), sys.stderr)
-    for item in result.converted if args.dry_run and result.ok else ():
-        if len(result.converted) > 1:
-            print(f"==> episodes/{item.number:03d}.md (from {item.source}) <==")
-        print(item.text, end="")
+    if args.dry_run and len(result.converted) > 1:
+        sys.stdout.write(dry_run_table(result.converted))
+    elif args.dry_run and result.ok:
+        for item in result.converted:
+            print(item.text, end="")
     print(f"{result.message}; {summary(result.diagnostics, len(result.converted))}",
           file=sys.stderr)
     return OK if result.ok else CONTENT_ERROR

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,7 +30,8 @@ CONFIG_FIELDS: tuple[Field, ...] = (
     Field("description", "str", doc="one line about the site, for search engines and the feed"),
     Field("base_url", "str", doc="where the site is published, e.g. https://x.github.io/talk/"),
     Field("language", "str", doc="language of the pages, e.g. zh-CN (default) or en"),
-    Field("output", "str", doc="output folder, relative to the site; default _site"),
+    Field("output", "str",
+          doc="output folder inside the site (elsewhere: --out /absolute/path); default _site"),
     Field("markdown", "mapping", doc="Markdown options",
           children=(Field("allow_html", "bool", doc="render raw HTML in episodes; default false"),)),
     Field("sections", "mapping", doc="section titles and aliases, keyed by kind",
@@ -109,6 +110,7 @@ def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:
     checker = FieldChecker(doc, CONFIG_FILE, lines)
     values = checker.check(doc.data, CONFIG_FIELDS)
     _check_base_url(values, checker)
+    _check_output(values, checker)
     _check_people(values, checker)
     config = _apply(defaults, values)
     return config, [_about_config(d) for d in checker.diagnostics]
@@ -133,6 +135,21 @@ def _check_base_url(values: dict[str, Any], checker: FieldChecker) -> None:
         checker.report("E040", f'"base_url" must be an http(s) URL or a path, not "{url}"',
                        ("base_url",), "write base_url: https://name.github.io/repo/ (or /repo/)")
         values.pop("base_url")
+
+
+def _check_output(values: dict[str, Any], checker: FieldChecker) -> None:
+    """talkgen.yaml arrives with the site, so it may only name a folder inside the site;
+    an output elsewhere must be given by the maintainer: --out /absolute/path."""
+    output = values.get("output")
+    if output is None:
+        return
+    parts = PurePosixPath(output.replace("\\", "/")).parts
+    if not parts or PurePosixPath(output).is_absolute() or PureWindowsPath(output).anchor \
+            or ".." in parts or parts == (".",):
+        checker.report("E040", f'"output" must be a folder inside the site, not "{output}"',
+                       ("output",), "write output: _site (a folder outside the site must be "
+                       "given on the command line: talkgen build --out /absolute/path)")
+        values.pop("output")
 
 
 def _check_people(values: dict[str, Any], checker: FieldChecker) -> None:

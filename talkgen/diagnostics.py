@@ -63,6 +63,7 @@ RULES: tuple[Rule, ...] = (
     Rule("E040", "invalid site configuration", 'talkgen.yaml: "base_url" must be a string'),
     Rule("E041", "output folder is not safe", "output folder is the site root"),
     Rule("E042", "template error", "templates/episode.html:3: unexpected '}'"),
+    Rule("E043", "the site cannot be written", "cannot write the site: No space left on device"),
     Rule("W060", "search index not built", "search index not built: Pagefind failed: …"),
     Rule("W061", "feeds without absolute links",
          "no base_url: feed.xml and sitemap.xml can only use relative links"),
@@ -79,6 +80,14 @@ RULES: tuple[Rule, ...] = (
          '【主持人】 "羡鱼（后续每期由大家自行认领）" was only partly read: host 羡鱼'),
     Rule("W055", "import: sections were put in the standard order",
          'section "本周经典" came after "本周实践"; sections were put in the order news → …'),
+    Rule("W056", "import: --host or --date filled in what the notes lack",
+         "the notes give no host; using --host 羡鱼"),
+    Rule("W057", "import: one episode given in two formats; the richer one is read",
+         "OpenLLM Talk 015.pdf is the same episode as OpenLLM Talk 015.docx; read .docx only"),
+    Rule("W058", "import: a special episode took the next free number",
+         "special episode: numbered 016 (the next free number)"),
+    Rule("W059", "import: a section's template label names another section; the label wins",
+         'section heading "本周推荐" is followed by 【本周新闻】; the section is taken as "本周新闻"'),
     Rule("E050", "import: the episode file already exists", "episodes/001.md already exists"),
     Rule("E051", "import: no episode number", "no episode number: the title and 【编号】 name none"),
     Rule("E052", "import: no date", "no date: no 【时间】 line with a date like 2023-06-17"),
@@ -88,6 +97,8 @@ RULES: tuple[Rule, ...] = (
          "the file already starts with front matter"),
     Rule("E056", "import: the result would not pass check",
          "the converted episode would not pass check: line 40: E016 …"),
+    Rule("E057", "import: the PDF or Word file cannot be read",
+         "the PDF is encrypted with a password"),
 )
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}

@@ -34,12 +34,21 @@ def episode_files(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
         return [], []
     files, skipped = [], []
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() != ".md" or not path.is_file():
+        if path.suffix.lower() != ".md":
             continue
-        if path.is_symlink() and config.root.resolve() not in path.resolve().parents:
+        rel = site_relative(path, config.root)
+        if path.is_symlink() and not path.exists():
+            skipped.append(diagnostic("W034", f'skipped "{rel}": it links to a file that does '
+                                      "not exist", rel, hint="copy the file into episodes/ "
+                                      "instead, or delete the link"))
+        elif path.is_symlink() and config.root.resolve() not in path.resolve().parents:
             skipped.append(diagnostic(
-                "W034", f'skipped "{site_relative(path, config.root)}": it links outside the site',
-                site_relative(path, config.root), hint="copy the file into episodes/ instead"))
+                "W034", f'skipped "{rel}": it links outside the site',
+                rel, hint="copy the file into episodes/ instead"))
+        elif not path.is_file():
+            skipped.append(diagnostic(
+                "W032", f'skipped "{rel}": it is a folder or a special file, not an episode',
+                rel, hint="an episode is a text file; rename or move the folder"))
         elif EPISODE_NAME.match(path.name):
             files.append(path)
         elif path.name.lower() != "readme.md":
@@ -48,15 +57,6 @@ def episode_files(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
                 site_relative(path, config.root), hint="name it like 003.md"))
     files.sort(key=lambda p: (int(EPISODE_NAME.match(p.name).group(1)), p.name))  # type: ignore[union-attr]
     return files, skipped
-
-
-def read_episode(path: Path, config: SiteConfig, urls: Urls) -> Loaded:
-    rel = site_relative(path, config.root)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        return Loaded(None, [diagnostic("E001", f"cannot read the file: {err.strerror}", rel)])
-    return parse_episode(data, rel, path.name, config, urls)
 
 
 def parse_episode(data: bytes, rel: str, name: str, config: SiteConfig, urls: Urls) -> Loaded:

@@ -14,7 +14,7 @@ from .loader import Loaded, parse_episode, site_relative
 from .pool import ordered_map
 from .urls import Urls
 
-CACHE_FILE = "episodes.pickle"
+CACHE_FILE = "episodes.json"
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class EpisodeCache:
         c = config  # the salt holds every setting a parsed episode depends on
         salt = f"{code_hash()}|{c.allow_html}|{c.sections!r}|{c.base_path}|{c.base_url}|{c.title}"
         self.store = Store(c.root / FOLDER, salt)
-        self.entries: dict[str, Loaded] = self.store.read(CACHE_FILE) or {}
+        self.entries: dict[str, Loaded] = self.store.read(CACHE_FILE, dict[str, Loaded]) or {}
         self._saved = set(self.entries)
 
     def save(self, keys: Iterable[str]) -> None:

@@ -3,28 +3,22 @@ folder in one step, so a failed or interrupted build leaves the published site w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: builds are not serialised
+    fcntl = None  # type: ignore[assignment]
+
+from .output_folder import MARKER, MARKER_TEXT
 from .render import Page
 
 
-def unsafe_output(out: Path, root: Path) -> str | None:
-    """Why `out` must not be replaced wholesale (it holds the user's work), or None."""
-    out, root = out.resolve(), root.resolve()
-    protected = {root: "the site root", root / "episodes": "the episodes folder",
-                 root / "templates": "the templates folder", root / "static": "the static folder",
-                 Path.home().resolve(): "your home folder", Path(out.anchor): "the file system root"}
-    if out in protected:
-        return f"the output folder is {protected[out]}"
-    if out in root.parents:
-        return "the output folder contains the site"
-    return None
-
-
-def write_site(out: Path, pages: Iterable[Page], static_dirs: Iterable[Path],
+def write_site(out: Path, pages: Iterable[Page], static: Mapping[str, Path],
                generated: Mapping[str, str | bytes], *, reused: Mapping[str, Path] | None = None,
                before_swap: Callable[[Path], None] | None = None) -> int:
     """Write everything into a fresh staging folder, then swap it in; returns files written.
@@ -38,7 +32,11 @@ def write_site(out: Path, pages: Iterable[Page], static_dirs: Iterable[Path],
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
     staging.mkdir()
     try:
-        count = _copy_static(static_dirs, staging / "static")
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        count = 0
+        for name, source in static.items():
+            _copy(source, staging / name)
+            count += 1
         for name, source in (reused or {}).items():
             _link(source, staging / name)
         for name, text in generated.items():
@@ -67,22 +65,45 @@ def written_files(out: Path) -> dict[str, tuple[int, int]]:
 
 
 def _link(source: Path, target: Path) -> None:
+    """Hard-link a file of the last build (the link itself if it is a symlink, never its target)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(source, target)
+        os.link(source, target, follow_symlinks=False)
     except OSError:  # another file system, or links not supported
-        shutil.copy2(source, target)
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
 
 
 def recover(out: Path) -> None:
     """Undo what an interrupted build (kill -9) left: put the old site back, drop staging."""
     leftovers = [p for p in sorted(out.parent.glob(f".{out.name}.*-*")) if not _running(p)]
+    for link in [p for p in leftovers if p.is_symlink()]:  # not ours: never followed
+        link.unlink()
+        leftovers.remove(link)
     old = [p for p in leftovers if p.name.startswith(f".{out.name}.old-")]
-    if old and not out.exists():
+    if old and not os.path.lexists(out):
         old[-1].rename(out)
     for path in leftovers:
         if path.exists():
             shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def exclusive(out: Path) -> Iterator[None]:
+    """Hold the lock on the output's parent folder: two builds into one folder take turns,
+    so neither swaps away the files the other is linking or listing."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _running(leftover: Path) -> bool:
@@ -102,19 +123,6 @@ def _running(leftover: Path) -> bool:
 def _write(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-
-
-def _copy_static(dirs: Iterable[Path], target: Path) -> int:
-    """Copy each folder in turn; a later folder's file replaces an earlier one's."""
-    copied: set[Path] = set()
-    for folder in dirs:
-        for source in sorted(folder.rglob("*")):
-            if source.is_file() and not source.name.startswith("."):
-                dest = target / source.relative_to(folder)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, dest)
-                copied.add(dest)
-    return len(copied)
 
 
 def _swap(staging: Path, out: Path) -> None:

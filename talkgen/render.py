@@ -20,7 +20,7 @@ from .config import SiteConfig
 from .model import Episode, Question, Section, Site, Topic, identity
 from .reading import reading_minutes
 from .site import related
-from .theme import template_dirs
+from .template_env import environment as template_environment
 from .urls import Urls, episode_path
 
 SECTION_LABELS = {"free_talk": "Free Talk"}
@@ -33,8 +33,8 @@ class Page:
 
 
 def environment(root: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(root)]),
+    env = template_environment(
+        root,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .loader import EPISODE_NAME, episode_files
+from .schema import MAX_NUMBER
 from .schemas_json import FILES, SITE_SCHEMAS
 from .structure import SectionTable
 
@@ -58,6 +59,9 @@ def new_episode(config: SiteConfig, number: int | None = None, date: dt.date | N
                 today: dt.date | None = None) -> Scaffolded:
     """Create episodes/NNN.md; never overwrites (exclusive create, so a race cannot either)."""
     number = next_number(config) if number is None else number
+    if number > MAX_NUMBER:
+        return Scaffolded(None, f"episode numbers end at {MAX_NUMBER}; nothing was written "
+                          "(give a free number: talkgen new NUMBER)")
     path = config.episodes_dir / f"{number:03d}.md"
     if path.exists():
         return Scaffolded(None, f"{_rel(path, config)} already exists; nothing was written")

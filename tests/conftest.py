@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import os
 import shutil
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
@@ -16,12 +20,59 @@ SHARED_SAMPLE = REPO.parent / "shared" / "samples" / "openllm-talk-001-legacy.md
 SAMPLE = FIXTURES / "samples" / SHARED_SAMPLE.name  # a copy, so the tests need nothing outside
 
 
+# Settings read once, when an interpreter starts: a test that sets one needs its own process.
+_STARTUP_ONLY = {"PYTHONHASHSEED", "TZ", "PYTHONIOENCODING", "LANG", "LC_ALL", "PATH"}
+
+
 def run_talkgen(*args: str, cwd: Path, env: dict[str, str] | None = None,
-                timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """`talkgen ARGS` in `cwd`, through `python -m talkgen` of the interpreter running pytest."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "talkgen", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+                timeout: float = 120, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """`talkgen ARGS` in `cwd`, as a user runs it: same arguments, exit code, stdout and stderr.
+
+    It runs in this process (cli.main, about 1 s faster per call) unless `process` is set or
+    `env` holds a start-up setting; then through `python -m talkgen` of this interpreter.
+    """
+    if process or _STARTUP_ONLY & (env or {}).keys():
+        full_env = {**os.environ, **(env or {})}
+        return subprocess.run([sys.executable, "-m", "talkgen", *args], cwd=cwd, env=full_env,
+                              capture_output=True, text=True, timeout=timeout)
+    return _in_process(list(args), cwd, env or {})
+
+
+def _in_process(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """cli.main in `cwd` with `env` added, its output captured; a crash is a traceback on
+    stderr and exit 1, as `python -m talkgen` would show it."""
+    from talkgen import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {name: os.environ.get(name) for name in env}
+    old_cwd = Path.cwd()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(args)
+            except SystemExit as stop:  # argparse: --version, --help, usage errors
+                code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+                if isinstance(stop.code, str):
+                    print(stop.code, file=sys.stderr)
+            except Exception:  # noqa: BLE001 - reported as the interpreter would
+                traceback.print_exc()
+                code = 1
+    finally:
+        os.chdir(old_cwd)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(["talkgen", *args], code, out.getvalue(), err.getvalue())
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under `folder` → its SHA-256: two builds compared byte for byte."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -30,3 +81,4 @@ def fixture_site(tmp_path: Path) -> Path:
     target = tmp_path / "site"
     shutil.copytree(FIXTURES / "site", target)
     return target
+

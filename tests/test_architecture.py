@@ -8,15 +8,16 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "talkgen"
 
 LAYERS = {
-    "__init__": 0, "diagnostics": 0, "model": 0,
+    "__init__": 0, "diagnostics": 0, "model": 0, "codec": 0, "nofollow": 0,
     "structure": 1, "urls": 1, "frontmatter": 1, "schema": 1, "config": 1, "markdown": 1,
     "theme": 1, "schemas_json": 1,
-    "reading": 1, "pool": 1, "cache": 1,
+    "reading": 1, "pool": 1, "cache": 1, "signing": 1, "static_list": 1, "output_folder": 1,
     "pagefind_service": 1,
     "body": 2, "loader": 2, "site": 2, "loading": 2,
-    "render": 3, "output": 3, "feeds": 3, "search": 3, "affected": 3,
-    "build": 4, "scaffold": 4, "init": 4, "legacy": 4, "legacy_labels": 4,
-    "incremental": 4,
+    "render": 3, "template_env": 2, "output": 3, "feeds": 3, "search": 3, "affected": 3,
+    "rebuild": 3,
+    "build": 4, "scaffold": 4, "init": 4, "importer": 4,
+    "incremental": 4, "preview_sources": 4, "preview_pages": 4, "preview_paths": 4,
     "serve": 5, "watch": 5, "livereload": 5,
     "cli": 5, "__main__": 5,
 }
@@ -39,7 +40,8 @@ def imports_of(module: Path) -> set[str]:
 
 
 def test_every_module_has_a_layer() -> None:
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
+    modules = {p.stem for p in PACKAGE.glob("*.py")} | {p.parent.name for p in
+                                                        PACKAGE.glob("*/__init__.py")}
     assert modules == set(LAYERS), "add new modules to LAYERS (and to the README picture)"
 
 
@@ -50,11 +52,26 @@ def test_no_module_imports_from_a_higher_layer() -> None:
             if LAYERS[target] > LAYERS[module.stem]:
                 upward.append(f"{module.stem} (layer {LAYERS[module.stem]}) imports {target} "
                               f"(layer {LAYERS[target]})")
+    for module in sorted(PACKAGE.glob("importer/*.py")):  # `from ..x`: the package's modules
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module:
+                target = node.module.split(".")[0]
+                if LAYERS[target] > LAYERS["importer"]:
+                    upward.append(f"importer/{module.name} imports {target}")
     assert upward == []
 
 
+def test_only_the_cli_imports_the_importer_and_only_when_importing() -> None:
+    users = [m.stem for m in PACKAGE.glob("*.py") if "importer" in imports_of(m)]
+    assert users == ["cli"]
+    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    top = [n for n in tree.body if isinstance(n, ast.ImportFrom) and "importer" in (n.module or "")]
+    assert top == [], "cli imports the importer lazily, inside run_import"
+
+
 def test_only_the_cli_prints() -> None:
-    for module in sorted(PACKAGE.glob("*.py")):
+    for module in sorted([*PACKAGE.glob("*.py"), *PACKAGE.glob("importer/*.py")]):
         if module.stem in ("cli", "__main__"):
             continue
         calls = [n for n in ast.walk(ast.parse(module.read_text(encoding="utf-8")))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
+import os
 import subprocess
 import sys
+import sysconfig
 import venv
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,7 +13,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from .conftest import REPO, run_talkgen
+from .conftest import REPO, run_talkgen, tree_digest
 
 
 class _Links(HTMLParser):
@@ -62,13 +63,8 @@ def internal_links_resolve(out: Path, base_path: str) -> list[str]:
     return missing
 
 
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_build_writes_every_page_of_the_site(fixture_site: Path) -> None:
-    result = run_talkgen("build", cwd=fixture_site)
+    result = run_talkgen("build", "--no-search", cwd=fixture_site)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("built 2 episodes, ")
     out = fixture_site / "_site"
@@ -82,18 +78,18 @@ def test_build_writes_every_page_of_the_site(fixture_site: Path) -> None:
 
 
 def test_internal_links_resolve(fixture_site: Path) -> None:
-    run_talkgen("build", cwd=fixture_site)
+    run_talkgen("build", "--no-search", cwd=fixture_site)
     assert internal_links_resolve(fixture_site / "_site", "/") == []
 
 
 def test_internal_links_resolve_under_a_sub_path(fixture_site: Path) -> None:
-    result = run_talkgen("build", "--base-url", "https://example.org/talk/", cwd=fixture_site)
+    result = run_talkgen("build", "--no-search", "--base-url", "https://example.org/talk/", cwd=fixture_site)
     assert result.returncode == 0, result.stderr
     assert internal_links_resolve(fixture_site / "_site", "/talk/") == []
 
 
 def test_episode_page_has_sections_questions_and_rewritten_links(fixture_site: Path) -> None:
-    run_talkgen("build", "--drafts", cwd=fixture_site)
+    run_talkgen("build", "--no-search", "--drafts", cwd=fixture_site)
     out = fixture_site / "_site"
     page = parse(out / "episodes/002/index.html")
     text = " ".join(page.text)
@@ -107,7 +103,7 @@ def test_episode_page_has_sections_questions_and_rewritten_links(fixture_site: P
 
 
 def test_topic_and_contributor_pages_link_back(fixture_site: Path) -> None:
-    run_talkgen("build", cwd=fixture_site)
+    run_talkgen("build", "--no-search", cwd=fixture_site)
     out = fixture_site / "_site"
     topic = parse(out / "topics/rlhf/index.html")
     assert {"/episodes/001/", "/episodes/002/"} <= set(topic.links)
@@ -119,28 +115,28 @@ def test_topic_and_contributor_pages_link_back(fixture_site: Path) -> None:
 
 
 def test_failed_build_leaves_the_old_output_untouched(fixture_site: Path) -> None:
-    assert run_talkgen("build", cwd=fixture_site).returncode == 0
+    assert run_talkgen("build", "--no-search", cwd=fixture_site).returncode == 0
     before = tree_digest(fixture_site / "_site")
     episode = fixture_site / "episodes" / "002.md"
     episode.write_text(episode.read_text(encoding="utf-8").replace("## 本周推荐", "## 推荐"),
                        encoding="utf-8")
-    result = run_talkgen("build", cwd=fixture_site)
+    result = run_talkgen("build", "--no-search", cwd=fixture_site)
     assert result.returncode == 1
     assert "error[E020]" in result.stderr and "was not changed" in result.stderr
     assert tree_digest(fixture_site / "_site") == before
 
 
 def test_two_builds_are_byte_identical(fixture_site: Path, tmp_path: Path) -> None:
-    run_talkgen("build", "--out", str(tmp_path / "a"), cwd=fixture_site,
+    run_talkgen("build", "--no-search", "--out", str(tmp_path / "a"), cwd=fixture_site,
                 env={"PYTHONHASHSEED": "1"})
-    run_talkgen("build", "--out", str(tmp_path / "b"), cwd=fixture_site,
+    run_talkgen("build", "--no-search", "--out", str(tmp_path / "b"), cwd=fixture_site,
                 env={"PYTHONHASHSEED": "2"})
     assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
 
 
 def test_output_folder_holding_the_users_work_is_refused(fixture_site: Path) -> None:
     for out in (".", "episodes"):
-        result = run_talkgen("build", "--out", out, cwd=fixture_site)
+        result = run_talkgen("build", "--no-search", "--out", out, cwd=fixture_site)
         assert result.returncode == 1 and "error[E041]" in result.stderr
     assert (fixture_site / "episodes" / "001.md").is_file()
 
@@ -148,7 +144,7 @@ def test_output_folder_holding_the_users_work_is_refused(fixture_site: Path) -> 
 def test_template_error_is_a_diagnostic(fixture_site: Path) -> None:
     (fixture_site / "templates").mkdir()
     (fixture_site / "templates" / "404.html").write_text("line one\n{{ broken }\n")
-    result = run_talkgen("build", cwd=fixture_site)
+    result = run_talkgen("build", "--no-search", cwd=fixture_site)
     assert result.returncode == 1
     assert "templates/404.html:2:1: error[E042]" in result.stderr
     assert "Traceback" not in result.stderr
@@ -159,7 +155,7 @@ def test_site_templates_override_the_theme_file_by_file(fixture_site: Path) -> N
     (fixture_site / "templates" / "404.html").write_text("<p>自定义 404</p>\n")
     (fixture_site / "static").mkdir()
     (fixture_site / "static" / "extra.css").write_text("body{}")
-    assert run_talkgen("build", cwd=fixture_site).returncode == 0
+    assert run_talkgen("build", "--no-search", cwd=fixture_site).returncode == 0
     out = fixture_site / "_site"
     assert (out / "404.html").read_text(encoding="utf-8") == "<p>自定义 404</p>\n"
     assert "<!doctype html>" in (out / "index.html").read_text(encoding="utf-8").lower()
@@ -167,7 +163,7 @@ def test_site_templates_override_the_theme_file_by_file(fixture_site: Path) -> N
 
 
 def test_repository_episode_001_builds_with_all_its_parts(tmp_path: Path) -> None:
-    result = run_talkgen("build", "--out", str(tmp_path / "out"), cwd=REPO)
+    result = run_talkgen("build", "--no-search", "--out", str(tmp_path / "out"), cwd=REPO)
     assert result.returncode == 0, result.stderr
     out = tmp_path / "out"
     page = parse(out / "episodes/001/index.html")
@@ -180,13 +176,15 @@ def test_repository_episode_001_builds_with_all_its_parts(tmp_path: Path) -> Non
     assert "/episodes/001/" in parse(out / "contributors/yuhan/index.html").links
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_site_with_only_episodes_builds_from_a_non_editable_install(tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True, system_site_packages=True)
+    venv.create(env_dir)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps",
-                    str(REPO)], check=True, capture_output=True, timeout=300)
+    _see_our_dependencies(python)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+                    "--no-deps", str(REPO)], check=True, capture_output=True, timeout=300)
     site = tmp_path / "site"
     (site / "episodes").mkdir(parents=True)
     (site / "episodes" / "001.md").write_bytes((REPO / "episodes" / "001.md").read_bytes())
@@ -195,7 +193,21 @@ def test_site_with_only_episodes_builds_from_a_non_editable_install(tmp_path: Pa
                             timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert (site / "_site" / "static" / "style.css").is_file()
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # no tree but the venv's
     assert "theme" in subprocess.run(
         [str(python), "-c", "import talkgen.theme as t; print(t.theme_root())"], cwd=site,
-        capture_output=True, text=True, check=True).stdout
+        capture_output=True, text=True, check=True, env=clean).stdout
     assert sys.executable != str(python)
+
+
+def _see_our_dependencies(python: Path) -> None:
+    """Let a new virtualenv import the dependencies installed for the running interpreter.
+
+    Not `system_site_packages`: when the tests themselves run in a virtualenv, that names the
+    base Python's packages, not ours. A .pth file adds our folders after the venv's own, so
+    the talkgen installed into the venv wins over an editable one (whose finder is not loaded).
+    """
+    inner = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(inner) / "talkgen-test-deps.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")

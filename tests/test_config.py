@@ -41,7 +41,7 @@ def test_every_config_rule_has_a_case() -> None:
 
 def test_a_broken_config_stops_the_build_before_writing(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "config" / "E016-wrong-type" / "talkgen.yaml", tmp_path)
-    result = run_talkgen("build", cwd=tmp_path)
+    result = run_talkgen("build", "--no-search", cwd=tmp_path)
     assert result.returncode == 1 and "talkgen.yaml:2:9: error[E016]" in result.stderr
     assert not (tmp_path / "_site").exists()
 
@@ -95,7 +95,7 @@ def test_people_aliases_are_one_contributor(fixture_site: Path) -> None:
     (fixture_site / "talkgen.yaml").write_text(
         "title: OpenLLM Talk\npeople:\n  Yuhan:\n    aliases: [初七]\n"
         "    url: https://github.com/yuhan\n", encoding="utf-8")
-    result = run_talkgen("build", cwd=fixture_site)
+    result = run_talkgen("build", "--no-search", cwd=fixture_site)
     assert result.returncode == 0, result.stderr
     site = fixture_site / "_site" / "contributors"
     assert not (site / "初七").exists()

@@ -6,10 +6,12 @@ import os
 import shutil
 from pathlib import Path
 
-from .conftest import FIXTURES, REPO, run_talkgen
-from .test_build import tree_digest
+import pytest
+
+from .conftest import FIXTURES, REPO, run_talkgen, tree_digest
 
 
+@pytest.mark.slow  # two builds with their Pagefind index, in fresh interpreters
 def test_builds_in_different_folders_and_times_are_identical(tmp_path: Path) -> None:
     digests = []
     for n, (seed, tz, mtime) in enumerate([("1", "UTC", 1_000_000_000), ("2", "Asia/Shanghai",

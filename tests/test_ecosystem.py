@@ -96,12 +96,13 @@ def test_the_repository_installs_this_checkout_for_its_pages() -> None:
 
 def test_the_build_step_works_without_a_pages_address(fixture_site: Path) -> None:
     # On pull requests configure-pages is skipped and the address is empty.
-    result = run_talkgen("build", "--out", "_site", "--base-url", "", cwd=fixture_site)
+    result = run_talkgen("build", "--no-search", "--out", "_site", "--base-url", "", cwd=fixture_site)
     assert result.returncode == 0 and (fixture_site / "_site" / "index.html").is_file()
 
 
 def test_the_build_step_honours_a_project_pages_address(fixture_site: Path) -> None:
-    result = run_talkgen("build", "--base-url", "https://owner.github.io/talk", cwd=fixture_site)
+    result = run_talkgen("build", "--no-search", "--base-url", "https://owner.github.io/talk",
+                         cwd=fixture_site)
     assert result.returncode == 0
     assert 'href="/talk/episodes/' in (fixture_site / "_site" / "index.html").read_text("utf-8")
 
@@ -167,6 +168,6 @@ def test_check_a_missing_file_is_a_usage_error(fixture_site: Path) -> None:
 
 
 def test_a_base_url_that_is_not_a_url_is_a_usage_error(fixture_site: Path) -> None:
-    result = run_talkgen("build", "--base-url", "owner.github.io/talk", cwd=fixture_site)
+    result = run_talkgen("build", "--no-search", "--base-url", "owner.github.io/talk", cwd=fixture_site)
     assert result.returncode == 2 and "--base-url must be an http(s) URL" in result.stderr
     assert not (fixture_site / "_site").exists()

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from talkgen.build import gather
+from talkgen.build import build, gather
 from talkgen.config import load_config
 from talkgen.incremental import Preview
 from talkgen.model import identity
+from talkgen.output_folder import MARKER
+from talkgen.rebuild import plan_rebuild
+from talkgen.render import Renderer
 from talkgen.site import related
 from talkgen.watch import is_scratch
 
@@ -78,6 +82,8 @@ def test_editing_one_episode_rerenders_exactly_the_pages_that_show_it(site50: Pa
 
 EDITS: dict[str, Callable[[Path], list[Path]]] = {
     "new topic": lambda root: [edit(root / "episodes/010.md", "topics: [", "topics: [全新话题, ")],
+    "shared topics added": lambda root: [edit(root / "episodes/010.md", "topics: [",
+                                              "topics: [Agent, LoRA, 量化, ")],
     "host changed": lambda root: [edit(root / "episodes/010.md", "host: ", "host: 新主持, ")],
     "question answered": lambda root: [edit(root / "episodes/020.md", "--羡鱼\n", "--羡鱼\n答上了。\n")],
     "title changed": lambda root: [edit(root / "episodes/050.md", "title: ", "title: 新 ")],
@@ -100,18 +106,41 @@ def _delete(path: Path) -> Path:
     return path
 
 
+def warm_build(root: Path) -> dict[str, int]:
+    """`talkgen build --no-search` with its cache; output path → inode (a reused page keeps its
+    inode: the warm build hard-links the last build's file instead of rendering it)."""
+    config, _ = load_config(root)
+    result = build(config.with_overrides(search=False))
+    assert result.ok, result.diagnostics
+    out = root / "_site"
+    return {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*")
+            if p.is_file() and p.name != MARKER}  # the marker is the folder's, not the site's
+
+
 @pytest.mark.parametrize("name", sorted(EDITS))
-def test_every_kind_of_edit_ends_identical_to_a_full_build(tmp_path: Path, name: str) -> None:
+def test_the_warm_build_and_the_preview_redo_the_same_pages_and_match_a_cold_build(
+        tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both executors of the rebuild planner, on the same edit: the same pages rendered again,
+    and the same bytes as a build from scratch."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))  # the cache's signing key
     root = write_site(tmp_path / "site", 50)
     preview = Preview(root)
     assert preview.start().ok
-    before = full_build(root)
+    out = root / "_site"
+    first = warm_build(root)
+    before = {p: (out / p).read_bytes() for p in first}
     outcome = preview.update(EDITS[name](root))
-    assert outcome.ok, outcome.diagnostics
-    after = full_build(root)
-    assert preview.files() == after
+    second, after = warm_build(root), full_build(root)
+    assert {p: (out / p).read_bytes() for p in second} == after == preview.files()
+    rendered = {p for p, inode in second.items() if p.endswith(".html") and first.get(p) != inode}
     changed = {p for p in after.keys() | before.keys() if after.get(p) != before.get(p)}
-    assert {p for p in changed if not p.endswith(".xml")} <= outcome.pages  # feeds: remade whole
+    assert {p for p in changed if p.endswith(".html") and p in after} <= rendered
+    assert rendered == {p for p in outcome.pages if p.endswith(".html") and p in after}
+    every_page = [p for p in after if p.endswith(".html")]
+    assert (len(rendered) == len(every_page)) == (name in EVERYTHING)  # otherwise: a few pages
+
+
+EVERYTHING = {"episode added", "episode deleted", "draft"}  # the episode list moves: every page
 
 
 def test_a_broken_edit_keeps_the_last_good_site_until_it_is_fixed(site50: Path) -> None:
@@ -169,3 +198,24 @@ def test_editor_scratch_files_are_ignored(name: str) -> None:
 
 def test_episode_files_are_not_scratch() -> None:
     assert not is_scratch("002.md") and not is_scratch("style.css")
+
+
+def test_only_the_rebuild_planner_applies_the_dependency_rules() -> None:
+    """One planner: the warm build and the preview ask rebuild.py, never affected.py directly."""
+    package = REPO / "talkgen"
+    users = sorted(p.name for p in package.glob("*.py")
+                   if re.search(r"^from \.affected import|^from talkgen\.affected import",
+                                p.read_text(encoding="utf-8"), re.MULTILINE))
+    assert users == ["rebuild.py"]
+
+
+def test_the_planner_redoes_everything_without_a_last_site_and_nothing_without_a_change(
+        site50: Path) -> None:
+    config, _ = load_config(site50)
+    result, _ = gather(config)
+    assert result.site is not None
+    site, paths = result.site, list(Renderer(result.site, config).plan())
+    cold = plan_rebuild(None, site, None, paths)
+    assert cold.everything and all(cold.needs(p) for p in paths) and len(cold.related) == 50
+    same = plan_rebuild(site, site, cold.related, paths)
+    assert not same.everything and same.pages == frozenset() and same.related == cold.related

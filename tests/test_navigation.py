@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+
 from talkgen.model import Episode
 from talkgen.site import RELATED, build_site, related
 
@@ -79,6 +81,7 @@ def test_section_headings_carry_their_anchor_for_links_and_search(fixture_site: 
             '      <h2 id="本周经典">本周经典') in page
 
 
+@pytest.mark.slow  # chromium
 def test_heading_links_copy_their_address(fixture_site: Path) -> None:
     out = built(fixture_site)
     with serve(out) as base, chromium() as browser:

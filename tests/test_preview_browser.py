@@ -14,7 +14,7 @@ from .conftest import REPO
 from .serving import running_preview
 from .sitegen import write_site
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # chromium
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ from .browser import chromium
 from .conftest import FIXTURES, REPO, run_talkgen
 from .static_server import serve
 
+pytestmark = pytest.mark.slow  # Pagefind, and chromium for most
+
 SEARCH_SITE = FIXTURES / "search"
 RECALL_AT_LEAST = 1.0  # measured: see test_chinese_recall_on_the_fixture_site
 

@@ -132,6 +132,7 @@ class Tally:
 CLIENTS, LOAD_SECONDS, EDIT_PAUSE, MAX_EDITS = 50, 10.0, 0.15, 200
 
 
+@pytest.mark.slow
 def test_fifty_clients_get_whole_pages_while_an_episode_changes(served: Served) -> None:
     first = {target: served.get(target) for target in PAGES}
     assert {target: status for target, (status, _) in first.items()} == dict.fromkeys(PAGES, 200)
@@ -267,6 +268,7 @@ def test_slow_clients_do_not_hold_up_the_others(served: Served) -> None:
     served.stop()
 
 
+@pytest.mark.slow
 def test_a_client_that_goes_silent_is_disconnected(served: Served) -> None:
     silent = []
     for request in (b"", b"GET /episodes/0", b"GET / HTTP/1.1\r\nHost: 127"):

@@ -21,6 +21,8 @@ from .browser import chromium
 from .conftest import FIXTURES, REPO, run_talkgen
 from .static_server import serve
 
+pytestmark = pytest.mark.slow  # the Nu Html Checker (Java), axe in chromium, Pagefind
+
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 REQUIRED = bool(os.environ.get("TALKGEN_REQUIRE_VALIDATORS"))

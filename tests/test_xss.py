@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,24 +10,21 @@ import pytest
 
 from .browser import chromium
 from .conftest import FIXTURES, run_talkgen
+from .static_server import serve
+
+pytestmark = pytest.mark.slow  # chromium
 
 
 @pytest.fixture
 def xss_site(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "xss", site)
-    result = run_talkgen("build", cwd=site)
+    result = run_talkgen("build", "--no-search", cwd=site)
     assert result.returncode == 0, result.stderr
     out = site / "_site"
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/", pages
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(out) as base:
+        yield base, pages
 
 
 @pytest.mark.timeout(180)

@@ -23,6 +23,8 @@ LABEL_FIELDS: dict[str, str] = {
     **dict.fromkeys(("贡献者", "contributors"), "contributors"),
     **dict.fromkeys(("本期贡献者", "具体内容贡献者"), "episode_contributors"),
     **dict.fromkeys(("本期主题", "本周主题", "主题", "topic", "topics"), "topics"),
+    **dict.fromkeys(("编辑", "editor", "editors"), "editors"),
+    **dict.fromkeys(("talk视频", "视频", "录像", "回放", "video"), "video"),
 }
 
 _PLACEHOLDERS = {"xx", "xxx", "tbd", "待定", "无", "none", "n/a", "其他", "其它", "other",
@@ -35,6 +37,9 @@ _NOT_IN_A_NAME = re.compile(r"[。！？!?：:“”\"《》【】\[\]]")
 _MAX_CJK_IN_NAME = 8  # longer runs of Chinese are a sentence, not a name
 _LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])?")  # [羡鱼](url) → 羡鱼
 _MARKUP = re.compile(r"\*\*|__|`")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")  # `羡鱼\_` as pandoc writes it
+_URL = re.compile(r"https?://[^\s<>\"'，。；、）】》“”]+")
+_SPECIAL = re.compile(r"番外\s*(\d{1,3})")
 _NUMBER = re.compile(r"(?<![\d.])\d{1,6}(?![\d.])")
 
 
@@ -70,12 +75,36 @@ def read_label(line: str) -> Label | None:
 
 def number_in(text: str) -> int | None:
     """The episode number in `OpenLLM Talk 001` or `OpenLLM Talk 000 (三位数是…)`: the last one."""
+    if special(text):
+        return None
     found = _NUMBER.findall(_PARENS.sub("", unicodedata.normalize("NFKC", text)))
     return int(found[-1]) if found else None
 
 
+def unescape(text: str) -> str:
+    """Drop Markdown backslash escapes: a name is never `羡鱼\\`."""
+    return _ESCAPED.sub(r"\1", text)
+
+
+def special(text: str) -> str | None:
+    """`番外02` in a title or file name: a special episode, outside the numbered series."""
+    m = _SPECIAL.search(unicodedata.normalize("NFKC", text))
+    return f"番外{m.group(1)}" if m else None
+
+
+def video(value: str) -> Taken:
+    """The first web address in a 【talk 视频】 value; complete when nothing else is there."""
+    m = _URL.search(value.replace("<", " ").replace(">", " "))
+    if not m:
+        return Taken((), False)
+    url = m.group(0).rstrip(".,;:!?)")
+    rest = value.replace(url, "").strip(" <>：:")
+    return Taken((url,), not rest)
+
+
 def names(value: str) -> Taken:
     """`yuhan、羡鱼` → both; `羡鱼（编辑）+OpenLLM 群友` → 羡鱼, incomplete; a sentence → none."""
+    value = unescape(value)
     bare = _PARENS.sub("", _MARKUP.sub("", _LINK.sub(r"\1", value)))
     complete = bare == value
     taken: list[str] = []
@@ -102,7 +131,7 @@ def topics(value: str) -> Taken:
     """Split on `；;、,，`; `其他/State of GPT` → State of GPT (incomplete: 其他 is dropped)."""
     taken: list[str] = []
     complete = True
-    for item in (i.strip() for i in _TOPIC_SEPARATORS.split(value)):
+    for item in (i.strip() for i in _TOPIC_SEPARATORS.split(unescape(value))):
         head, _, tail = item.partition("/")
         if tail and head.strip().casefold() in _PLACEHOLDERS:
             item, complete = tail.strip(), False
