@@ -1,20 +1,26 @@
-"""Build benchmark: cold, warm and one-edit builds and peak memory, this tree against another commit.
+"""Build benchmark: every performance target of issue 16, this tree against a baseline and Hugo.
 
-    python benchmarks/build_bench.py                      # N = 100, 1000; against HEAD~1
-    python benchmarks/build_bench.py --sizes 100,1000,5000 --runs 3 --baseline <rev>
-    python benchmarks/build_bench.py --corpus DIR         # an existing site instead of a generated one
+    python benchmarks/build_bench.py                          # N = 1000, against main, 3 runs
+    python benchmarks/build_bench.py --baseline <rev> --runs 5 --scaling 5000
+    python benchmarks/build_bench.py --corpus DIR             # an existing site (no Hugo then)
 
-The corpus comes from ../shared/bench/gen_corpus.py (realistic Chinese episodes, ~8 KiB each).
-Every figure is the median of --runs runs of `python -m talkgen build` in a new process; peak
-RSS is the talkgen process's own (os.wait4), Pagefind's process is not included. The baseline
-runs from a `git worktree` of --baseline in a temporary folder. Peer figures are the medians
-measured on the same kind of machine (shared/bench/PEERS.md); --peers runs the ones installed.
+The corpus comes from ../shared/bench/gen_corpus.py (--seed 1, realistic Chinese episodes of
+~8 KiB, written for talkgen and Hugo). Every figure is the median of --runs runs in new
+processes; the trees and Hugo take turns within each run, so machine load hits them alike
+(the machine is shared: compare the ratios, not the seconds). Peak RSS is read from the
+build process itself (main) and from its largest child (a render worker, or Pagefind in a
+search build), CPU-s is user + system time of the build and all its processes: under
+heavy load from others, CPU-s ratios are steadier than wall-clock ones. Hugo + Pagefind is
+`hugo` then the Pagefind CLI over Hugo's output. Without Hugo installed, ratios use the Hugo
+figures of ../shared/bench/PEERS.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -22,29 +28,55 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
-PEERS = {  # cold build seconds, medians from shared/bench/PEERS.md (2 cores)
-    "hugo": {100: 0.43, 1000: 3.51, 5000: 15.88},
-    "pelican": {100: 1.09, 1000: 8.89, 5000: 41.61},
-    "mkdocs": {100: 1.18, 1000: 16.59},
-}
-HUGO_PLUS_PAGEFIND = {1000: 3.51 + 3.1}
+PEER_HUGO = {100: 0.43, 1000: 3.51, 5000: 15.88}  # PEERS.md, cold, 2 cores
+PEER_PAGEFIND = 8.5  # PEERS.md: the Pagefind CLI over 1000 episodes takes ≈ 8–9 s
+RUSAGE = """import os, resource, sys
+from talkgen.cli import main
+code = main(sys.argv[1:])
+usage = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+open(os.environ["BENCH_RUSAGE"], "w").write(" ".join(map(str, usage)))
+sys.exit(code)
+"""
 
 
-def run(tree: Path, site: Path, *args: str) -> tuple[float, float]:
-    """Seconds and peak RSS (MiB) of one `talkgen build` run from `tree`."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "talkgen", "build", *args], cwd=site, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"build failed in {site}: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return seconds, usage.ru_maxrss / 1024
+@dataclass
+class Sample:
+    seconds: float
+    main_mib: float = 0.0
+    child_mib: float = 0.0
+    cpu: float = 0.0  # user + system seconds of the process and everything it waited for
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def talkgen(tree: Path, site: Path, *args: str, work: Path) -> Sample:
+    """One `talkgen ARGS` run from `tree`, with the peak RSS of the process and of its children."""
+    usage = work / "rusage"
+    env = {**os.environ, "PYTHONPATH": str(tree), "BENCH_RUSAGE": str(usage)}
+    started, cpu = time.perf_counter(), _cpu()
+    done = subprocess.run([sys.executable, "-c", RUSAGE, *args], cwd=site, env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+    if done.returncode != 0:
+        raise SystemExit(f"talkgen {' '.join(args)} failed in {site}:\n{done.stderr.decode()}")
+    main_kib, child_kib = (int(x) for x in usage.read_text().split())
+    return Sample(seconds, main_kib / 1024, child_kib / 1024, cpu)
+
+
+def command(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Sample:
+    started, cpu = time.perf_counter(), _cpu()
+    subprocess.run(args, cwd=cwd, env={**os.environ, **(env or {})}, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return Sample(time.perf_counter() - started, cpu=_cpu() - cpu)
 
 
 def clean(site: Path) -> None:
@@ -52,121 +84,215 @@ def clean(site: Path) -> None:
         shutil.rmtree(site / name, ignore_errors=True)
 
 
-def edit(site: Path, n: int) -> None:
-    path = sorted((site / "episodes").glob("*.md"))[n % 7]
-    path.write_text(path.read_text(encoding="utf-8") + f"\n编辑 {n}：新增一句话。\n", encoding="utf-8")
-
-
-def measure(tree: Path, site: Path, runs: int, search: bool) -> dict[str, tuple[float, float]]:
-    """Median (seconds, MiB) of each scenario."""
-    flags = () if search else ("--no-search",)
-    scenarios: dict[str, Callable[[int], tuple[float, float]]] = {
-        "cold": lambda i: (clean(site), run(tree, site, *flags))[1],
-        "warm": lambda i: run(tree, site, *flags),
-        "one edit": lambda i: (edit(site, i), run(tree, site, *flags))[1],
-    }
-    results = {}
-    for name, scenario in scenarios.items():
-        samples = [scenario(i) for i in range(runs)]
-        results[name] = (statistics.median(s for s, _ in samples),
-                         statistics.median(m for _, m in samples))
-    return results
-
-
 def corpus(n: int, work: Path, given: Path | None) -> Path:
-    if given is not None:
-        site = work / f"given-{n}"
-        shutil.copytree(given, site, ignore=shutil.ignore_patterns("_site", ".talkgen-cache"))
-        return site
+    """The generated corpus folder (talkgen/ and hugo/ in it), or a copy of a given site."""
     out = work / f"corpus-{n}"
+    if given is not None:
+        shutil.copytree(given, out / "talkgen", ignore=shutil.ignore_patterns("_site", ".talkgen-cache"))
+        return out
     subprocess.run([sys.executable, str(GEN), "--n", str(n), "--out", str(out), "--seed", "1",
-                    "--only", "talkgen"], check=True, stdout=subprocess.DEVNULL)
-    return out / "talkgen"
+                    "--only", "talkgen,hugo"], check=True, stdout=subprocess.DEVNULL)
+    return out
 
 
-def worktree(rev: str, work: Path) -> Path:
+def export(rev: str, work: Path) -> Path:
+    """The files of `rev` in a temporary folder (no worktree: nothing is added to the repository)."""
     path = work / "baseline"
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(path), rev],
-                   check=True)
+    path.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(path)], input=archive, check=True)
     return path
 
 
-def phases(site: Path) -> str:
-    """Where the time of one cold build goes, from the build's own phase timer."""
-    sys.path.insert(0, str(REPO))
-    from talkgen.build import build
-    from talkgen.config import load_config
+def scenarios(tree: Path, root: Path, one: Path, work: Path) -> dict[str, Callable[[], Sample]]:
+    """The talkgen runs for one tree, on its own copies of the sites (caches are per tree)."""
+    label = f"{tree.name}-{abs(hash(tree))}"
+    site = work / label / "site"
+    shutil.copytree(root / "talkgen", site)
+    one = Path(shutil.copytree(one, work / label / "one"))
 
+    def cold(*flags: str) -> Callable[[], Sample]:
+        return lambda: (clean(site), talkgen(tree, site, "build", *flags, work=work))[1]
+
+    def edited() -> Sample:
+        path = sorted((site / "episodes").glob("*.md"))[7]
+        path.write_text(path.read_text(encoding="utf-8") + "\n编辑：新增一句话。\n", encoding="utf-8")
+        return talkgen(tree, site, "build", "--no-search", work=work)
+
+    return {
+        "python alone": lambda: command(sys.executable, "-c", "pass"),
+        "--help": lambda: command(sys.executable, "-m", "talkgen", "--help",
+                                  env={"PYTHONPATH": str(tree)}),
+        "1-episode build": lambda: (clean(one), talkgen(tree, one, "build", "--no-search",
+                                                        work=work))[1],
+        "cold": cold("--no-search"),
+        "warm": lambda: talkgen(tree, site, "build", "--no-search", work=work),
+        "one edit": edited,
+        "cold + search": cold(),
+    }
+
+
+def hugo_scenarios(root: Path, work: Path) -> dict[str, Callable[[], Sample]]:
+    out = work / "hugo-out"
+
+    def hugo() -> Sample:
+        shutil.rmtree(out, ignore_errors=True)
+        return command("hugo", "--quiet", "--source", str(root / "hugo"), "--destination", str(out))
+
+    def hugo_pagefind() -> Sample:
+        first = hugo()
+        second = command(sys.executable, "-m", "pagefind", "--site", str(out))
+        return Sample(first.seconds + second.seconds, cpu=first.cpu + second.cpu)
+
+    return {"cold": hugo, "cold + search": hugo_pagefind}
+
+
+def median(samples: list[Sample]) -> Sample:
+    return Sample(statistics.median(s.seconds for s in samples),
+                  statistics.median(s.main_mib for s in samples),
+                  statistics.median(s.child_mib for s in samples),
+                  statistics.median(s.cpu for s in samples))
+
+
+def measure(trees: dict[str, Path], root: Path, one: Path, runs: int, work: Path,
+            with_hugo: bool) -> dict[tuple[str, str], Sample]:
+    """Median of `runs` of each scenario; within a run the trees (and Hugo) take turns."""
+    plans = {label: scenarios(tree, root, one, work) for label, tree in trees.items()}
+    if with_hugo:
+        plans["Hugo"] = hugo_scenarios(root, work)
+    names = list(next(iter(plans.values())))
+    samples: dict[tuple[str, str], list[Sample]] = {}
+    for name in names:
+        for _ in range(runs):
+            for label, plan in plans.items():
+                if name in plan:
+                    samples.setdefault((label, name), []).append(plan[name]())
+                    last = samples[(label, name)][-1]
+                    print(f"  {label:>10} {name}: {last.seconds:.2f} s, {last.cpu:.2f} CPU-s",
+                          file=sys.stderr, flush=True)
+    return {key: median(values) for key, values in samples.items()}
+
+
+def phases(tree: Path, site: Path) -> str:
+    """Where the time of one cold build goes (the build's own phase timer), for the profile."""
+    code = ("import json, sys; from pathlib import Path; from talkgen.build import build; "
+            "from talkgen.config import load_config; config, _ = load_config(Path('.')); "
+            "print(json.dumps(build(config).phases))")
     clean(site)
-    config, _ = load_config(site)
-    result = build(config)
-    return " · ".join(f"{name} {seconds:.2f} s" for name, seconds in result.phases.items())
-
-
-def peers(sizes: list[int], work: Path) -> dict[tuple[str, int], float]:
-    """Run the installed peers on the same corpus (optional; figures from PEERS.md otherwise)."""
-    found = {}
-    script = GEN.parent / "run_peers.sh"
-    if shutil.which("hugo") and script.exists():
-        for n in sizes:
-            out = subprocess.run(["bash", str(script), str(n)], capture_output=True, text=True,
-                                 cwd=work, check=False)
-            print(out.stdout[-2000:])
-    return found
+    out = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(tree)}, check=True).stdout
+    return " · ".join(f"{k} {v:.2f} s" for k, v in json.loads(out.splitlines()[-1]).items())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--n", type=int, default=1000, help="episodes (default 1000)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--baseline", default="HEAD~1", help="commit to compare with ('' for none)")
+    parser.add_argument("--baseline", default="main", help="commit to compare with ('' for none)")
+    parser.add_argument("--tree", type=Path, default=REPO, help="tree to measure (default: this one)")
     parser.add_argument("--corpus", type=Path, help="an existing site to copy instead of generating")
-    parser.add_argument("--search", action="store_true", help="also measure builds with search")
-    parser.add_argument("--peers", action="store_true", help="run the peers that are installed")
+    parser.add_argument("--scaling", type=int, default=0, metavar="N",
+                        help="also time one cold build of N episodes (e.g. 5000) per tree")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    with_hugo = shutil.which("hugo") is not None and args.corpus is None
     with tempfile.TemporaryDirectory(prefix="talkgen-bench-") as tmp:
         work = Path(tmp)
-        trees = {"this tree": REPO}
+        trees = {"this tree": args.tree.resolve()}
         if args.baseline:
-            trees[args.baseline] = worktree(args.baseline, work)
-        try:
-            rows = []
-            for n in sizes:
-                site = corpus(n, work, args.corpus)
-                for label, tree in trees.items():
-                    for search in (False, True) if args.search else (False,):
-                        for scenario, (sec, mib) in measure(tree, site, args.runs, search).items():
-                            rows.append((n, scenario + (" + search" if search else ""), label, sec, mib))
-                print(f"N={n}: {phases(site)}", file=sys.stderr)
-            if args.peers:
-                peers(sizes, work)
-            report(rows, list(trees))
-        finally:
-            if args.baseline:
-                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
-                                str(work / "baseline")], check=False)
+            trees[args.baseline] = export(args.baseline, work)
+        root = corpus(args.n, work, args.corpus)
+        one = corpus(1, work, None) / "talkgen"
+        figures = measure(trees, root, one, args.runs, work, with_hugo)
+        scaled: dict[str, Sample] = {}
+        if args.scaling:
+            big = corpus(args.scaling, work, None) / "talkgen"
+            for label, tree in trees.items():
+                clean(big)
+                scaled[label] = talkgen(tree, big, "build", "--no-search", work=work)
+        profile = {label: phases(tree, root / "talkgen") for label, tree in trees.items()}
+    report(figures, list(trees), args.n, with_hugo, scaled, args.scaling)
+    for label, line in profile.items():
+        print(f"\nCold build phases ({label}): {line}")
 
 
-def report(rows: list[tuple[int, str, str, float, float]], labels: list[str]) -> None:
-    table: dict[tuple[int, str], dict[str, tuple[float, float]]] = {}
-    for n, scenario, label, sec, mib in rows:
-        table.setdefault((n, scenario), {})[label] = (sec, mib)
-    head = ["N", "build"] + [f"{label} s (MiB)" for label in labels]
-    head += ["vs baseline", "Hugo cold s", "vs Hugo", "vs Pelican", "vs MkDocs"]
-    print("| " + " | ".join(head) + " |")
-    print("|" + "---|" * len(head))
-    for (n, scenario), by_label in table.items():
-        ours = by_label[labels[0]][0]
-        cells = [str(n), scenario] + [f"{by_label[lb][0]:.2f} ({by_label[lb][1]:.0f})" for lb in labels]
-        cells.append(f"{ours / by_label[labels[1]][0]:.2f}×" if len(labels) > 1 else "")
-        hugo = (HUGO_PLUS_PAGEFIND if "search" in scenario else PEERS["hugo"]).get(n)
-        cells.append(f"{hugo:.2f}" if hugo else "")
-        cells.append(f"{ours / hugo:.2f}" if hugo else "")
-        for peer in ("pelican", "mkdocs"):
-            theirs = PEERS[peer].get(n)
-            cells.append(f"{theirs / ours:.1f}× faster" if theirs and "search" not in scenario else "")
+def report(figures: dict[tuple[str, str], Sample], labels: list[str], n: int, with_hugo: bool,
+           scaled: dict[str, Sample], big: int) -> None:
+    names = list(dict.fromkeys(name for (_, name) in figures))
+    head = ["scenario", *(f"{label} s, CPU-s (main / child MiB)" for label in labels)]
+    head += ["vs baseline"] if len(labels) > 1 else []
+    head += ["Hugo s"] if with_hugo else []
+    print(f"N = {n}\n\n| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+    for name in names:
+        cells = [name]
+        for label in labels:
+            s = figures[(label, name)]
+            cells.append(f"{s.seconds:.2f}, {s.cpu:.2f} ({s.main_mib:.0f} / {s.child_mib:.0f})")
+        if len(labels) > 1:
+            cells.append(f"{figures[(labels[0], name)].seconds / figures[(labels[1], name)].seconds:.2f}×")
+        if with_hugo:
+            hugo = figures.get(("Hugo", name))
+            cells.append(f"{hugo.seconds:.2f}, {hugo.cpu:.2f}" if hugo else "")
         print("| " + " | ".join(cells) + " |")
+    if scaled:
+        print(f"\nCold --no-search at {big}: " + ", ".join(
+            f"{label} {s.seconds:.2f} s ({s.main_mib:.0f} / {s.child_mib:.0f} MiB)"
+            for label, s in scaled.items()))
+    print("\n| target | " + " | ".join(labels) + " |\n|---|" + "---|" * len(labels))
+    for target, figure in targets(figures, n, with_hugo, scaled, big):
+        print(f"| {target} | " + " | ".join(figure(label) for label in labels) + " |")
+
+
+def targets(figures: dict[tuple[str, str], Sample], n: int, with_hugo: bool,
+            scaled: dict[str, Sample], big: int,
+            ) -> list[tuple[str, Callable[[str], str]]]:
+    """Each target of the issue with a function giving a tree's figure and met / not met."""
+    def hugo(name: str) -> float:
+        if with_hugo:
+            return figures[("Hugo", "cold + search" if "search" in name else "cold")].seconds
+        return PEER_HUGO[n] + (PEER_PAGEFIND if "search" in name else 0.0)
+
+    def ratio(name: str, limit: float) -> Callable[[str], str]:
+        def figure(label: str) -> str:
+            value = figures[(label, name)].seconds / hugo(name)
+            return f"{value:.2f}× {'met' if value <= limit else 'not met'}"
+        return figure
+
+    def seconds(name: str, limit: float) -> Callable[[str], str]:
+        def figure(label: str) -> str:
+            value = figures[(label, name)].seconds
+            return f"{value:.3f} s {'met' if value <= limit else 'not met'}"
+        return figure
+
+    def memory(limit: float) -> Callable[[str], str]:
+        def figure(label: str) -> str:
+            s = max((figures[(label, name)] for name in ("cold", "cold + search")),
+                    key=lambda x: x.main_mib)
+            worker = figures[(label, "cold")].child_mib
+            ok = s.main_mib <= limit and worker <= limit
+            return f"main {s.main_mib:.0f}, worker {worker:.0f} MiB {'met' if ok else 'not met'}"
+        return figure
+
+    def scaling(label: str) -> str:
+        if label not in scaled:
+            return "not measured"
+        value = scaled[label].seconds / figures[(label, "cold")].seconds
+        mib = max(scaled[label].main_mib, scaled[label].child_mib)
+        return (f"{value:.2f} {'met' if value <= 5.2 else 'not met'}; peak {mib:.0f} MiB "
+                f"{'met' if mib <= 500 else 'not met'}")
+
+    found = [
+        (f"cold with search ≤ 0.8× Hugo + Pagefind{'' if with_hugo else ' (PEERS.md)'}",
+         ratio("cold + search", 0.8)),
+        (f"cold without search ≤ 1.25× Hugo{'' if with_hugo else ' (PEERS.md)'}", ratio("cold", 1.25)),
+        ("warm ≤ 0.3× Hugo", ratio("warm", 0.3)),
+        (f"peak RSS ≤ 200 MiB at {n} (main, largest worker)", memory(200)),
+        ("1-episode build ≤ 0.2 s", seconds("1-episode build", 0.2)),
+        ("`talkgen --help` ≤ 0.1 s", seconds("--help", 0.1)),
+    ]
+    if big:
+        found.append((f"t({big})/t({n}) ≤ 5.2; peak RSS ≤ 500 MiB at {big}", scaling))
+    return found
 
 
 if __name__ == "__main__":

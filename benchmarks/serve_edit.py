@@ -2,7 +2,7 @@
 
     python benchmarks/serve_edit.py [--episodes 1000] [--edits 20] [--corpus DIR]
 
-Generates the corpus with /work/shared/bench/gen_corpus.py (or --generator PATH) unless
+Generates the corpus with ../shared/bench/gen_corpus.py (or --generator PATH) unless
 --corpus points at an existing talkgen site, starts the preview server in this process on a
 free port with the real watcher and debounce, keeps one server-sent-events connection open as
 a browser would, then edits one episode at a time and measures:
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from talkgen.incremental import Outcome, Preview  # noqa: E402
 from talkgen.serve import PreviewServer  # noqa: E402
 
-GENERATOR = Path("/work/shared/bench/gen_corpus.py")
+GENERATOR = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "gen_corpus.py"
 
 
 def corpus(args: argparse.Namespace) -> Path:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
+import shutil
 import stat
 import time
 from collections.abc import Callable, Sequence
@@ -28,11 +30,11 @@ from .markdown import pygments_css
 from .model import Episode, Site
 from .output import exclusive, recover, write_site, written_files
 from .output_folder import output_problem
-from .pool import ordered_map
+from .pool import Stream, ordered_stream
 from .rebuild import Rebuild, plan_rebuild
 from .render import Page, Renderer
 from .search import FOLDER as FOLDER_SEARCH
-from .search import INDEXED, index_folder
+from .search import Indexer, indexed, verify
 from .site import build_site, check_site, involving
 from .static_list import static_files
 from .theme import template_dirs
@@ -167,13 +169,28 @@ def generated_files() -> dict[str, str]:
     return {"static/pygments.css": pygments_css()}
 
 
-def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | None = None,
-           parallel: bool = False, previous: Previous | None = None, allow_empty: bool = True,
-           ) -> tuple[BuildResult, SiteOutput | None]:
-    """Validate and render every page in memory; the output is None when the site is invalid.
+@dataclass
+class Prepared:
+    """A valid site with its pages planned but not yet rendered."""
+
+    site: Site
+    plan: dict[str, Callable[[], Page]]
+    todo: list[str]  # pages to render, in plan order
+    reused: dict[str, Path]  # unchanged pages: last build's files
+    related: dict[int, tuple[int, ...]]
+
+    def render(self, root: Path, parallel: bool) -> Stream[Page | Diagnostic]:
+        """Render the pages to do on every core; each page comes back as soon as it is done."""
+        return ordered_stream(partial(render_page, self.plan, root), self.todo, parallel=parallel)
+
+
+def prepare(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | None = None,
+            parallel: bool = False, previous: Previous | None = None, allow_empty: bool = True,
+            ) -> tuple[BuildResult, Prepared | None]:
+    """Validate every episode and plan every page; None when the site is invalid.
 
     With `previous` (the last build of the same configuration), pages an edit cannot have
-    changed are not rendered: SiteOutput.reused points at the last build's files instead.
+    changed are not to be rendered: Prepared.reused points at the last build's files instead.
     """
     clock = _Clock()
     result = BuildResult(check(config, cache=cache, parallel=parallel, allow_empty=allow_empty),
@@ -189,25 +206,61 @@ def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | No
     rebuild = plan_rebuild(old, site, previous.related if previous else None, plan)
     clock.lap(result, "index")
     reused = _reusable(previous, rebuild, list(plan), config.output)
-    rendered = ordered_map(partial(render_page, plan, config.root),
-                           [path for path in plan if path not in reused], parallel=parallel)
+    todo = [path for path in plan if path not in reused]
+    return result, Prepared(site, plan, todo, reused, rebuild.related)
+
+
+def finish(config: SiteConfig, result: BuildResult, prepared: Prepared, *, strict: bool = False,
+           ) -> tuple[dict[str, str], dict[str, Path]] | None:
+    """The feeds, sitemap and static files, with their warnings added to `result`; None if
+    --strict fails on them."""
+    crawl, warnings = crawler_files(prepared.site, config, list(prepared.plan))
+    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
+    if strict and warnings:
+        return None
+    static, refused = static_files(config.root)
+    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *refused])
+    if strict and refused:
+        return None
+    result.site, result.pages, result.related = prepared.site, len(prepared.plan), prepared.related
+    return generated_files() | crawl, static
+
+
+def gather(config: SiteConfig, *, strict: bool = False, cache: EpisodeCache | None = None,
+           parallel: bool = False, previous: Previous | None = None, allow_empty: bool = True,
+           ) -> tuple[BuildResult, SiteOutput | None]:
+    """Validate and render every page in memory; the output is None when the site is invalid."""
+    clock = _Clock()
+    result, prepared = prepare(config, strict=strict, cache=cache, parallel=parallel,
+                               previous=previous, allow_empty=allow_empty)
+    if prepared is None:
+        return result, None
+    clock.phases, clock.last = dict(result.phases), time.perf_counter()
+    rendered = list(prepared.render(config.root, parallel))
     errors = [d for d in rendered if isinstance(d, Diagnostic)]
     if errors:
         result.check.diagnostics.append(errors[0])
         return result, None
     pages = [page for page in rendered if isinstance(page, Page)]
     clock.lap(result, "render")
-    crawl, warnings = crawler_files(site, config, list(plan))
-    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *warnings])
-    if strict and warnings:
+    files = finish(config, result, prepared, strict=strict)
+    if files is None:
+        result.site = None
         return result, None
-    static, refused = static_files(config.root)
-    result.check.diagnostics = sort_diagnostics([*result.check.diagnostics, *refused])
-    if strict and refused:
-        return result, None
-    result.site, result.pages, result.related = site, len(plan), rebuild.related
     result.seconds = clock.total()
-    return result, SiteOutput(pages, static, generated_files() | crawl, reused)
+    return result, SiteOutput(pages, files[1], files[0], prepared.reused)
+
+
+def _render_into(plan: dict[str, Callable[[], Page]], root: Path, folder: Path,
+                 path: str) -> str | Diagnostic:
+    """Render one page and write it under `folder` (in a worker): only its path travels back."""
+    page = render_page(plan, root, path)
+    if isinstance(page, Diagnostic):
+        return page
+    target = folder / page.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(page.html.encode("utf-8"))
+    return page.path
 
 
 def render_page(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
@@ -256,37 +309,75 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True,
 
 def _build(config: SiteConfig, strict: bool, cache: bool, clock: _Clock,
            allow_empty: bool) -> BuildResult:
+    """Render what changed straight into a folder beside the output (each worker writes its
+    pages), feeds and static files meanwhile, Pagefind fed each episode page as it is done."""
     out = config.output.resolve()
     builds = Store(config.root / FOLDER, page_salt(config)) if cache else None
     previous = builds.read(BUILD_FILE, Previous) if builds else None
+    previous = previous if isinstance(previous, Previous) else None
     episodes = EpisodeCache(config) if cache else None
-    result, output = gather(config, strict=strict, cache=episodes, parallel=True,
-                            previous=previous if isinstance(previous, Previous) else None,
-                            allow_empty=allow_empty)
-    if episodes is not None:
-        episodes.save(result.check.keys.values())
-    if output is None:
+    result, prepared = prepare(config, strict=strict, cache=episodes, parallel=True,
+                               previous=previous, allow_empty=allow_empty)
+    if prepared is None:
+        if episodes is not None:
+            episodes.save(result.check.keys.values())
+        return result
+    gc.freeze()  # the loaded site lives to the end: the collector need not walk it again
+    clock.phases, clock.last = dict(result.phases), time.perf_counter()
+    reused = dict(prepared.reused)
+    old_index = _search_reusable(prepared, previous, out) if config.search else {}
+    indexer = None
+    try:
+        rendering = _render_folder(out)
+        pages = ordered_stream(partial(_render_into, prepared.plan, config.root, rendering),
+                               prepared.todo, parallel=True)  # the workers start now
+    except OSError as err:
+        gc.unfreeze()
+        return _cannot_write(result, err, config)
+    try:
+        files = finish(config, result, prepared, strict=strict)  # meanwhile, here
+        if episodes is not None:
+            episodes.save(result.check.keys.values())
+        if files is None:
+            result.site = None
+            return result
+        generated, static = files
+        if config.search and not old_index:
+            indexer = Indexer(list(prepared.plan), prepared.reused)  # after the fork: see pool
+        reused |= old_index
+        searched: list[Diagnostic] = []
+
+        def place(staging: Path) -> None:
+            """Move each page the workers wrote into the staging folder as soon as it is
+            done; Pagefind reads each episode page meanwhile."""
+            for path in pages:
+                if isinstance(path, Diagnostic):
+                    raise _TemplateFailed(path)
+                source = rendering / path
+                if indexer is not None and indexed(path):
+                    indexer.add(Page(path, source.read_text(encoding="utf-8")))
+                (staging / path).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, staging / path)
+            if indexer is not None:
+                searched.extend(indexer.finish(staging))
+
+        result.written = write_site(out, [], static, generated, reused=reused,
+                                    before_swap=place) + len(prepared.todo)
+        written = written_files(out)
+    except _TemplateFailed as failed:
+        result.check.diagnostics.append(failed.diagnostic)
         result.site = None
         return result
-    clock.phases, clock.last = dict(result.phases), time.perf_counter()
-    searched: list[Diagnostic] = []
-    reused = dict(output.reused)
-    if config.search and isinstance(previous, Previous) and _search_reusable(output, previous):
-        reused |= {path: old for path in previous.written if path.startswith(FOLDER_SEARCH + "/")
-                   if (old := previous.intact(out, path))}
-
-    def index(staging: Path) -> None:
-        if config.search and not any(p.startswith(FOLDER_SEARCH + "/") for p in reused):
-            searched.extend(index_folder(staging))
-
-    try:
-        result.written = write_site(out, output.pages, output.static, output.generated,
-                                    reused=reused, before_swap=index)
-        written = written_files(out)
     except OSError as err:
         return _cannot_write(result, err, config)
+    finally:
+        pages.close()
+        if indexer is not None:
+            indexer.close()
+        shutil.rmtree(rendering, ignore_errors=True)
+        gc.unfreeze()
     result.check.diagnostics += searched
-    clock.lap(result, "write + search" if config.search else "write")
+    clock.lap(result, "render + write + search" if config.search else "render + write")
     if builds is not None and result.site is not None:
         builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related, written))
     result.input_bytes = sum(_size(p) for p in episode_files(config)[0])
@@ -302,6 +393,39 @@ def _size(path: Path) -> int:
     except OSError:
         return 0
     return info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+
+def _render_folder(out: Path) -> Path:
+    """A new folder beside the output for the workers' pages (not named like write_site's
+    own folders, which it clears); one left by a killed build is removed first."""
+    for stale in out.parent.glob(f".{out.name}-render-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = out.parent / f".{out.name}-render-{os.getpid()}"
+    if folder.is_symlink():
+        folder.unlink()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class _TemplateFailed(Exception):
+    """A page could not be rendered: the staging folder is dropped, nothing is published."""
+
+    def __init__(self, problem: Diagnostic) -> None:
+        super().__init__(problem.message)
+        self.diagnostic = problem
 
 
 _WRITE_HINTS = {
@@ -333,11 +457,16 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _search_reusable(output: SiteOutput, previous: Previous) -> bool:
-    """The index covers the episode pages only: reuse it when none was rendered anew."""
-    episodes_rendered = any(p.path.startswith(INDEXED) for p in output.pages)
-    had_index = any(p.startswith(FOLDER_SEARCH + "/") for p in previous.written)
-    return had_index and not episodes_rendered
+def _search_reusable(prepared: Prepared, previous: Previous | None, out: Path) -> dict[str, Path]:
+    """The last build's index, when no episode page is rendered anew and every one of its
+    files is still there as written and verifies; otherwise nothing (index again)."""
+    if previous is None or any(indexed(path) for path in prepared.todo):
+        return {}
+    names = [path for path in previous.written if path.startswith(FOLDER_SEARCH + "/")]
+    files = {path: previous.intact(out, path) for path in names}
+    if not names or any(file is None for file in files.values()) or verify(out / FOLDER_SEARCH):
+        return {}
+    return {path: file for path, file in files.items() if file is not None}
 
 
 def page_salt(config: SiteConfig) -> str:

@@ -7,15 +7,11 @@ import contextlib
 import datetime as dt
 import os
 import sys
-import threading
-import webbrowser
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .build import build, check
-from .config import CONFIG_FILE, SiteConfig, is_base_url, load_config
 from .diagnostics import (
     Diagnostic,
     folded,
@@ -27,13 +23,45 @@ from .diagnostics import (
     sort_diagnostics,
     summary,
 )
-from .incremental import Preview
-from .init import LANGUAGES, init_site
-from .scaffold import new_episode
-from .schemas_json import FILES, schema_text
-from .serve import LOCAL_HOSTS, PreviewServer, ServeError
+
+if TYPE_CHECKING:
+    from .config import SiteConfig
+
+# Each command imports what it uses, so `talkgen --help` starts without YAML, Markdown,
+# Jinja, HTTP or asyncio (≤ 0.1 s).
 
 OK, CONTENT_ERROR, USAGE_ERROR = 0, 1, 2
+
+
+class _Choices(Sequence[str]):
+    """Choices read from their module only when argparse checks or shows them."""
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self._load = load
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        return self._load()[index]
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._load()
+
+
+def _languages() -> Sequence[str]:
+    from .init import LANGUAGES
+
+    return LANGUAGES
+
+
+def _schemas() -> Sequence[str]:
+    from .schemas_json import FILES
+
+    return tuple(FILES)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -105,8 +133,9 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
                    help="folder of the new site (default: the current folder)")
     s.add_argument("--title", help="site title (default: from the folder name)")
-    s.add_argument("--language", choices=LANGUAGES, default="zh-CN",
-                   help="language of the pages and the section headings (default: zh-CN)")
+    s.add_argument("--language", choices=_Choices(_languages), default="zh-CN", metavar="LANGUAGE",
+                   help="language of the pages and the section headings: %(choices)s "
+                   "(default: zh-CN)")
     s.add_argument("--with-theme", action="store_true",
                    help="copy the built-in templates/ and static/ to customise them")
     s.set_defaults(run=run_init)
@@ -114,7 +143,8 @@ def make_parser() -> argparse.ArgumentParser:
     j = commands.add_parser("schema", help="print a JSON Schema for editors",
                             description="Print the JSON Schema of an episode's front matter or "
                             "of talkgen.yaml, generated from the rules `talkgen check` applies.")
-    j.add_argument("which", choices=tuple(FILES), help="episode or config")
+    j.add_argument("which", choices=_Choices(_schemas), metavar="{episode,config}",
+                   help="episode or config")
     j.set_defaults(run=run_schema)
     return parser
 
@@ -133,6 +163,8 @@ def _date(text: str) -> dt.date:
 
 
 def _config(args: argparse.Namespace) -> tuple[SiteConfig, list[Diagnostic]]:
+    from .config import load_config
+
     root: Path = args.root
     if not root.is_dir():
         raise SystemExit(_usage(f"site folder {root} does not exist"))
@@ -152,6 +184,9 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from .build import check
+    from .config import CONFIG_FILE
+
     config, problems = _config(args)
     missing = [str(p) for p in args.files if not p.is_file()]
     if missing:
@@ -175,6 +210,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from .build import build
+    from .config import is_base_url
+
     if args.base_url is not None and not is_base_url(args.base_url):
         return _usage(f'--base-url must be an http(s) URL or a path, not "{args.base_url}"')
     config, problems = _config(args)
@@ -215,6 +253,8 @@ def _bytes(n: int) -> str:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_episode
+
     config, _ = _config(args)
     made = new_episode(config, args.number, args.date, args.host, args.title)
     print(made.message, file=sys.stderr)
@@ -222,6 +262,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from .init import init_site
+
     made = init_site(args.dir, args.title, args.language, args.with_theme)
     if made.error:
         print(f"talkgen: error: {_shown(made.root)}: {made.error}", file=sys.stderr)
@@ -239,6 +281,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    from .schemas_json import schema_text
+
     sys.stdout.write(schema_text(args.which))
     return OK
 
@@ -268,6 +312,12 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Ctrl-C is the normal way to stop, so it exits 0 quietly, even during the first build."""
+    import threading
+    import webbrowser
+
+    from .incremental import Preview
+    from .serve import LOCAL_HOSTS, PreviewServer, ServeError
+
     config, _ = _config(args)
     log = print_line
     try:

@@ -17,6 +17,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -41,21 +42,31 @@ def heading_slug(text: str) -> str:
     return text.replace(" ", "-") or "section"
 
 
+@functools.lru_cache(maxsize=512)
 def _highlight(code: str, lang: str, _attrs: str) -> str:
-    """Highlighted HTML wrapped in <pre> so markdown-it uses it as is."""
+    """Highlighted HTML wrapped in <pre> so markdown-it uses it as is.
+
+    Cached: a Free Talk answer is rendered with its section and again on its own, and the
+    same snippet often recurs; Pygments is the costliest step of a build."""
     name = lang.split()[0] if lang else ""
     css_lang = f' class="language-{html.escape(name, quote=True)}"' if name else ""
     label = f' data-lang="{html.escape(name[:32], quote=True)}"' if name else ""
-    try:
-        lexer = get_lexer_by_name(name) if name and len(code) <= MAX_HIGHLIGHT_CHARS else None
-    except ClassNotFound:
-        lexer = None
+    lexer = _lexer(name) if name and len(code) <= MAX_HIGHLIGHT_CHARS else None
     body = html.escape(code)
     if lexer:
         coloured: str = pygments_highlight(code, lexer, _FORMATTER)
         if len(coloured) <= MAX_HIGHLIGHT_GROWTH * len(body) + 200:
             body = coloured
     return f'<pre class="highlight"{label}><code{css_lang}>{body}</code></pre>'
+
+
+@functools.lru_cache(maxsize=64)
+def _lexer(name: str) -> Lexer | None:
+    """Pygments looks a lexer up through every plugin each time; a lexer is reusable."""
+    try:
+        return get_lexer_by_name(name)
+    except ClassNotFound:
+        return None
 
 
 @functools.cache

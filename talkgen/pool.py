@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -31,11 +31,55 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def ordered_map(task: Callable[[T], R], items: Sequence[T], *, parallel: bool = True) -> list[R]:
-    """[task(x) for x in items], on forked workers when that pays off; same results either way."""
+def _parallel(items: Sequence[object], parallel: bool) -> int:
+    """How many workers to use: 0 means in this process."""
     count = workers()
     if not parallel or count < 2 or len(items) < MIN_ITEMS \
             or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return count
+
+
+class Stream(Generic[R]):
+    """Results in input order as each is done; close() ends the workers (also unread)."""
+
+    def __init__(self, results: Iterator[R], pool: Any = None) -> None:
+        self._results, self._pool = results, pool
+
+    def __iter__(self) -> Iterator[R]:
+        try:
+            yield from self._results
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+def ordered_stream(task: Callable[[T], R], items: Sequence[T], *,
+                   parallel: bool = True) -> Stream[R]:
+    """task(x) for x in items, as a Stream. The workers start at once, so the caller can do
+    other work first, then write or index results while the workers go on."""
+    count = _parallel(items, parallel)
+    if not count:
+        return Stream(task(item) for item in items)
+    global _task
+    _task = task  # type: ignore[assignment]
+    try:
+        pool = multiprocessing.get_context("fork").Pool(count)
+    finally:
+        _task = None  # each worker has its own copy
+    chunk = max(1, min(16, len(items) // (count * 8)))
+    return Stream(pool.imap(_run, items, chunksize=chunk), pool)  # type: ignore[arg-type]
+
+
+def ordered_map(task: Callable[[T], R], items: Sequence[T], *, parallel: bool = True) -> list[R]:
+    """[task(x) for x in items], on forked workers when that pays off; same results either way."""
+    count = _parallel(items, parallel)
+    if not count:
         return [task(item) for item in items]
     global _task
     _task = task  # type: ignore[assignment]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import unquote
@@ -193,10 +194,69 @@ def _weight(c: Contributor) -> int:
 
 def related(site: Site, episode: Episode, topic_index: dict[str, Topic]) -> list[Episode]:
     """Episodes sharing the most topics; ties go to the nearer, then the newer episode."""
-    shared: Counter[int] = Counter()
-    for name in episode.all_topics:
-        topic = topic_index.get(identity(name))
-        if topic:
-            shared.update(n for n in topic.episodes if n != episode.number)
-    ranked = sorted(shared, key=lambda n: (-shared[n], abs(n - episode.number), -n))
-    return [site.by_number[n] for n in ranked[:RELATED] if n in site.by_number]
+    numbers = _related_index(site, topic_index).related(episode)
+    return [site.by_number[n] for n in numbers if n in site.by_number]
+
+
+class _RelatedIndex:
+    """Finds related episodes without counting every episode of every shared topic, which
+    is quadratic (a topic holds a fixed share of all episodes): episodes sharing two or more
+    topics come from an index of topic pairs (few each), the rest are the nearest numbers
+    in each topic's sorted list."""
+
+    def __init__(self, topic_index: dict[str, Topic]) -> None:
+        self.topic_index = topic_index
+        self.sorted: dict[str, list[int]] = {}
+        self.pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
+        memberships: dict[int, list[str]] = defaultdict(list)
+        for key, topic in topic_index.items():
+            self.sorted[key] = sorted(topic.episodes)
+            for number in topic.episodes:
+                memberships[number].append(key)
+        for number, keys in memberships.items():
+            keys.sort()
+            for i, first in enumerate(keys):
+                for second in keys[i + 1:]:
+                    self.pairs[(first, second)].append(number)
+        self.memberships = {number: set(keys) for number, keys in memberships.items()}
+
+    def related(self, episode: Episode) -> list[int]:
+        me = episode.number
+        keys = sorted({identity(name) for name in episode.all_topics} & self.sorted.keys())
+
+        def rank(n: int, shared: int) -> tuple[int, int, int]:
+            return (-shared, abs(n - me), -n)
+
+        several = {n for i, first in enumerate(keys) for second in keys[i + 1:]
+                   for n in self.pairs.get((first, second), ()) if n != me}
+        mine = set(keys)
+        best = sorted((rank(n, len(self.memberships[n] & mine)), n) for n in several)
+        wanted = RELATED - len(best)
+        if wanted > 0:  # the nearest episodes sharing exactly one topic
+            near: set[tuple[tuple[int, int, int], int]] = set()
+            for key in keys:
+                numbers = self.sorted[key]
+                at = bisect.bisect_left(numbers, me)
+                for step, start in ((-1, at - 1), (1, at)):
+                    found, i = 0, start
+                    while 0 <= i < len(numbers) and found < wanted:
+                        n = numbers[i]
+                        if n != me and n not in several:
+                            near.add((rank(n, 1), n))
+                            found += 1
+                        i += step
+            best += sorted(near)[:wanted]
+        return [n for _, n in best[:RELATED]]
+
+
+_cached: list[tuple[dict[str, Topic], _RelatedIndex]] = []
+
+
+def _related_index(site: Site, topic_index: dict[str, Topic]) -> _RelatedIndex:
+    """One index per topic index (a Renderer or a build holds one per site)."""
+    for known, index in _cached:
+        if known is topic_index:
+            return index
+    index = _RelatedIndex(topic_index)
+    _cached[:] = [(topic_index, index)]
+    return index

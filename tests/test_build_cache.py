@@ -3,6 +3,7 @@ serial and parallel builds of the same input are identical; a bad cache is ignor
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import shutil
@@ -10,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from talkgen import pool
+from talkgen.build import build as talkgen_build
 from talkgen.build import gather
 from talkgen.config import load_config
 from talkgen.output_folder import MARKER
+from talkgen.search import search_files
 
 from .conftest import run_talkgen, tree_digest
 from .sitegen import write_site
@@ -100,3 +104,37 @@ def test_a_page_changed_by_hand_in_the_output_is_rewritten(site: Path, tmp_path:
     page = site / "_site" / "episodes" / "010" / "index.html"
     page.write_text("tampered", encoding="utf-8")
     assert build(site, key) == cold
+
+
+def test_search_during_the_build_changes_no_byte(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind fed page by page while the workers render gives the same site, index included,
+    as a warm build, a serial build, and indexing the finished pages afterwards."""
+    site = write_site(tmp_path / "site", 80)  # enough episodes for the parallel path
+    key = {"XDG_CACHE_HOME": str(tmp_path / "key")}
+    cold = run_talkgen("build", cwd=site, env=key)
+    assert cold.returncode == 0 and "W060" not in cold.stderr, cold.stderr
+    parallel = tree_digest(site / "_site")
+    assert any(name.startswith("pagefind/fragment/") for name in parallel)
+    assert run_talkgen("build", cwd=site, env=key).returncode == 0
+    assert tree_digest(site / "_site") == parallel  # warm
+    episode = site / "episodes" / "040.md"
+    episode.write_text(episode.read_text(encoding="utf-8") + "\n编辑。\n", encoding="utf-8")
+    assert run_talkgen("build", cwd=site, env=key).returncode == 0  # warm, indexed again
+    episode.write_text(episode.read_text(encoding="utf-8").removesuffix("\n编辑。\n"),
+                       encoding="utf-8")
+    assert run_talkgen("build", cwd=site, env=key).returncode == 0
+    assert tree_digest(site / "_site") == parallel
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))
+    monkeypatch.setattr(pool, "workers", lambda: 1)
+    config, _ = load_config(site)
+    serial_out = tmp_path / "serial"
+    assert talkgen_build(config.with_overrides(output=serial_out), cache=False).ok
+    assert tree_digest(serial_out) == parallel
+    _, rendered = gather(config)
+    assert rendered is not None
+    index, problems = search_files(rendered.pages)
+    assert problems == []
+    afterwards = {name: hashlib.sha256(data).hexdigest()
+                  for name, data in (rendered.files() | index).items()}
+    assert afterwards == {name: digest for name, digest in parallel.items() if name != MARKER}

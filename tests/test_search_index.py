@@ -1,0 +1,98 @@
+"""The search index is published whole or not at all: Pagefind's files are checked before the
+swap, a broken index is a warning and no pagefind/ folder, and only an intact, verified index
+is reused by the next build."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from talkgen.render import Page
+from talkgen.search import FOLDER, search_files, verify
+
+from .conftest import run_talkgen
+
+FAKE = Path(__file__).parent / "fakes" / "pagefind_service.py"
+
+
+def fake_pagefind(tmp_path: Path, mode: str) -> dict[str, str]:
+    """Environment that makes talkgen run the fake Pagefind in `mode`."""
+    binary = tmp_path / "pagefind"
+    binary.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE}" "$@"\n', encoding="utf-8")
+    binary.chmod(0o755)
+    return {"PAGEFIND_BINARY_PATH": str(binary), "FAKE_PAGEFIND": mode}
+
+
+def index_files(site: Path) -> dict[str, int]:
+    folder = site / FOLDER
+    return {p.relative_to(folder).as_posix(): p.stat().st_size
+            for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("mode", ["empty-entry", "not-json", "crash"])
+def test_a_broken_index_is_a_warning_and_no_search_folder(fixture_site: Path, tmp_path: Path,
+                                                          mode: str) -> None:
+    result = run_talkgen("build", cwd=fixture_site, env=fake_pagefind(tmp_path, mode))
+    assert result.returncode == 0, result.stderr
+    assert "warning[W060]: search index not built" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (fixture_site / "_site" / "episodes" / "001" / "index.html").is_file()
+    assert not (fixture_site / "_site" / FOLDER).exists()
+
+
+@pytest.mark.timeout(60)
+def test_a_pagefind_that_stops_reading_is_given_up_on(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in fake_pagefind(tmp_path, "stall").items():
+        monkeypatch.setenv(name, value)
+    pages = [Page(f"episodes/{n:03d}/index.html", "<p>" + "字" * 100_000 + "</p>")
+             for n in range(1, 4)]  # more than a pipe holds: writing them would block
+    started = time.monotonic()
+    files, problems = search_files(pages, timeout=3)
+    assert files == {} and [d.code for d in problems] == ["W060"]
+    assert "did not finish within 3 s" in problems[0].message
+    assert time.monotonic() - started < 40
+
+
+def test_every_index_pagefind_makes_is_complete() -> None:
+    """Pagefind stopped after its WriteFiles reply left empty files in 1 of 20 builds (more
+    under load); ten indexes in a row must each be whole."""
+    pages = [Page(f"episodes/{n:03d}/index.html",
+                  f'<html lang="zh-CN"><body><main data-pagefind-body><h1>第 {n} 期</h1>'
+                  f"<p>位置编码 {n}</p></main></body></html>") for n in range(1, 4)]
+    for _ in range(10):
+        files, problems = search_files(pages)
+        assert problems == []
+        assert all(files.values()), [name for name, data in files.items() if not data]
+        assert json.loads(files[f"{FOLDER}/pagefind-entry.json"])["languages"]
+
+
+def test_only_an_intact_verified_index_is_reused(fixture_site: Path, tmp_path: Path) -> None:
+    assert run_talkgen("build", cwd=fixture_site).returncode == 0
+    out = fixture_site / "_site"
+    entry = out / FOLDER / "pagefind-entry.json"
+    first, inode = index_files(out), entry.stat().st_ino
+    assert verify(out / FOLDER) is None
+    # nothing changed: the index is kept as it is (the same files), Pagefind is not even run
+    warm = run_talkgen("build", cwd=fixture_site, env=fake_pagefind(tmp_path, "crash"))
+    assert warm.returncode == 0 and "W060" not in warm.stderr, warm.stderr
+    assert entry.stat().st_ino == inode and index_files(out) == first
+    # a damaged file means indexing again, not publishing the rest of the old index
+    fragment = next((out / FOLDER / "fragment").iterdir())
+    fragment.write_bytes(b"")
+    again = run_talkgen("build", cwd=fixture_site)
+    assert again.returncode == 0 and "W060" not in again.stderr, again.stderr
+    assert index_files(out) == first
+    assert verify(out / FOLDER) is None
+    # an index that looks untouched (same size and time) but does not verify is not reused
+    stat = entry.stat()
+    entry.write_bytes(b"\0" * stat.st_size)
+    os.utime(entry, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    forged = run_talkgen("build", cwd=fixture_site)
+    assert forged.returncode == 0 and "W060" not in forged.stderr, forged.stderr
+    assert verify(out / FOLDER) is None and index_files(out) == first
