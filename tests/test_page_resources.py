@@ -3,6 +3,7 @@ published under the same path and every <img> on a built page resolves to a file
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -12,7 +13,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from talkgen.incremental import Preview
+
 from .conftest import REPO, run_talkgen
+from .serving import running_preview
 
 PNG = bytes.fromhex("89504e470d0a1a0a")  # enough of a picture for a copy to be compared
 
@@ -101,3 +105,38 @@ def test_repository_episodes_build_with_every_picture(tmp_path: Path) -> None:
     assert len(sources) >= len(list((REPO / "episodes" / "images").rglob("*.*"))) > 0
     for page, src in sources:
         assert _resolve(out, src, "/llm/").is_file(), (page, src)
+
+
+def test_the_preview_serves_pictures_and_refuses_the_symlinked_one(fixture_site: Path,
+                                                                    tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"secret")
+    _add_picture(fixture_site, "![a](images/001/a.png) ![s](images/001/s.png)")
+    os.symlink(secret, fixture_site / "episodes" / "images" / "001" / "s.png")
+    with running_preview(fixture_site) as server:
+        host, port = server.httpd.server_address[:2]
+
+        def get(target: str) -> tuple[int, bytes]:
+            conn = http.client.HTTPConnection(str(host), int(port), timeout=10)
+            conn.request("GET", target)
+            response = conn.getresponse()
+            return response.status, response.read()
+
+        status, page = get("/episodes/001/")
+        sources = re.findall(r'<img[^>]*\ssrc="([^"]*)"', page.decode("utf-8"))
+        assert status == 200 and sources == ["/episodes/images/001/a.png",
+                                             "/episodes/images/001/s.png"]
+        assert get(sources[0]) == (200, PNG)
+        assert get(sources[1])[0] == 404
+
+
+def test_adding_the_missing_picture_in_the_preview_clears_the_warning(fixture_site: Path) -> None:
+    _add_picture(fixture_site, "![b](images/001/b.png)")
+    preview = Preview(fixture_site)
+    assert [d.code for d in preview.start().diagnostics].count("W074") == 1
+    picture = fixture_site / "episodes" / "images" / "001" / "b.png"
+    picture.write_bytes(PNG)
+    outcome = preview.update([picture])
+    assert "W074" not in [d.code for d in outcome.diagnostics]
+    assert outcome.pages == {"episodes/images/001/b.png"}
+    assert preview.read("episodes/images/001/b.png") == PNG
