@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .diagnostics import Diagnostic, diagnostic
-from .model import AssetLink, Episode
+from .model import Episode
 
 _NOT_RELATIVE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:|//|/|#|\?)")
 
