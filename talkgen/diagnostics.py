@@ -85,6 +85,8 @@ RULES: tuple[Rule, ...] = (
     Rule("E071", "no episodes", "no episodes: episodes/ has no files like 001.md"),
     Rule("W072", "link written with full-width parentheses",
          '"[上期]（002.md）" is shown as text: a link needs ASCII parentheses'),
+    Rule("W074", "picture not found next to the episodes",
+         'picture "images/001/a.png" not found: there is no episodes/images/001/a.png'),
     Rule("W090", "invisible control character in the text",
          "invisible control character U+001B (ESC, from a terminal colour code)"),
     Rule("E091", "episode over a documented size limit (topics, names, lengths)",

@@ -202,6 +202,7 @@ def _episode(meta: dict[str, Any], section_meta: dict[str, dict[str, Any]], body
         intro_html=render(ctx.md, body.intro),
         sections=tuple(sections),
         links=tuple(body.links),
+        assets=tuple(body.assets),
         text=body.text,
         key_lines=key_lines,
     )
