@@ -14,10 +14,10 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from . import heading_variants
+from . import assets, heading_variants
 from .diagnostics import Diagnostic, diagnostic, did_you_mean
 from .markdown import inline_text, render
-from .model import EpisodeLink, Heading, Question
+from .model import AssetLink, EpisodeLink, Heading, Question
 from .structure import SectionKind, SectionTable, loose_question, parse_question
 from .urls import Urls, is_safe_link
 
@@ -63,6 +63,7 @@ class Body:
     links: list[EpisodeLink]
     text: str
     guessed: frozenset[str] = frozenset()  # kinds a misspelled heading most likely meant
+    assets: list[AssetLink] = field(default_factory=list)  # relative pictures, checked later
 
 
 def read_body(ctx: Context, body: str, table: SectionTable) -> Body:
@@ -76,6 +77,7 @@ def read_body(ctx: Context, body: str, table: SectionTable) -> Body:
     refuse_unsafe_links(ctx, tokens)
     _budget_highlighting(tokens)
     links = _check_links(ctx, tokens)
+    pictures = _resolve_assets(ctx, tokens)
     _warn_level_one(ctx, tokens)
     starts = [i for i, t in enumerate(tokens) if _is_heading(t, "h2")]
     intro = tokens[: starts[0]] if starts else tokens
@@ -86,7 +88,7 @@ def read_body(ctx: Context, body: str, table: SectionTable) -> Body:
             _check_questions(ctx, section.tokens)
     text = " ".join(inline_text(t) if t.type == "inline" else t.content
                     for t in tokens if t.type in ("inline", "fence", "code_block"))
-    return Body(intro, sections, links, text, guessed)
+    return Body(intro, sections, links, text, guessed, pictures)
 
 
 def _budget_highlighting(tokens: list[Token]) -> None:
@@ -233,6 +235,30 @@ def _check_links(ctx: Context, tokens: list[Token]) -> list[EpisodeLink]:
                 links.append(EpisodeLink(target, line, col + 3, len(unquote(href)), href))
                 child.attrSet("href", ctx.urls.episode(target, fragment))
     return links
+
+
+def _resolve_assets(ctx: Context, tokens: list[Token]) -> list[AssetLink]:
+    """Point relative pictures and file links at the copies static_list.py publishes (a page is
+    episodes/NNN/index.html, one folder below its file); return the pictures, for assets.py."""
+    found: list[AssetLink] = []
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        cursor = (ctx.line_of(block), 0)
+        for child in block.children:
+            name = "src" if child.type == "image" else "href"
+            if name == "href" and (child.type != "link_open" or child.markup == "linkify"):
+                continue
+            target = str(child.attrGet(name) or "")
+            resolved = assets.output_path(target)
+            if resolved is None:
+                continue
+            child.attrSet(name, ctx.urls.url(resolved[0]) + resolved[1])
+            if name == "src":
+                written = unquote(target)
+                line, col, cursor = _locate(ctx, block, written, cursor)
+                found.append(AssetLink(resolved[0], line, col + 1, len(written), written))
+    return found
 
 
 def refuse_unsafe_links(ctx: Context, tokens: list[Token]) -> None:

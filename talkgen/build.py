@@ -20,6 +20,7 @@ from stat import S_ISREG
 
 import jinja2
 
+from . import assets
 from .cache import FOLDER, Store, code_hash, files_hash
 from .config import SiteConfig
 from .diagnostics import Diagnostic, diagnostic, sort_diagnostics
@@ -105,7 +106,7 @@ def check_loaded(loaded: Sequence[Loaded], skipped: Sequence[Diagnostic] = (),
         elif one.diagnostics and (named := EPISODE_NAME.match(
                 Path(one.diagnostics[0].location.file).name)):
             unloaded.add(int(named.group(1)))
-    site_wide = check_site(episodes, unloaded)
+    site_wide = check_site(episodes, unloaded) + (assets.missing(episodes, root) if root else [])
     problems += with_frames(site_wide, root) if root is not None else site_wide
     return CheckResult(sort_diagnostics(problems), len(loaded), episodes)
 

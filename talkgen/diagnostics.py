@@ -87,6 +87,8 @@ RULES: tuple[Rule, ...] = (
          '"[上期]（002.md）" is shown as text: a link needs ASCII parentheses'),
     Rule("W073", "chapter points nowhere",
          'chapter "Q&A" is not a section or heading of this episode'),
+    Rule("W074", "picture not found next to the episodes",
+         'picture "images/001/a.png" not found: there is no episodes/images/001/a.png'),
     Rule("W090", "invisible control character in the text",
          "invisible control character U+001B (ESC, from a terminal colour code)"),
     Rule("E091", "episode over a documented size limit (topics, names, lengths)",

@@ -229,6 +229,7 @@ def _episode(meta: dict[str, Any], section_meta: dict[str, dict[str, Any]], body
         sections=tuple(sections),
         links=tuple(body.links),
         references=tuple(found_in(sections)),
+        assets=tuple(body.assets),
         text=body.text,
         key_lines=key_lines,
     )

@@ -70,6 +70,17 @@ class EpisodeLink:
 
 
 @dataclass(frozen=True)
+class AssetLink:
+    """A relative picture in an episode (assets.py), checked once all files are known."""
+
+    path: str  # site-relative, e.g. "episodes/images/001/a.jpg"
+    line: int
+    column: int
+    width: int
+    written: str
+
+
+@dataclass(frozen=True)
 class Episode:
     number: int
     date: dt.date
@@ -89,6 +100,7 @@ class Episode:
     sections: tuple[Section, ...] = ()
     links: tuple[EpisodeLink, ...] = ()
     references: tuple[Reference, ...] = ()  # read once when loaded (readinglist.found_in)
+    assets: tuple[AssetLink, ...] = ()
     text: str = field(default="", repr=False)  # plain text, for reading time and search
     key_lines: tuple[tuple[str, int], ...] = field(default=(), repr=False)  # for site checks
 

@@ -28,6 +28,8 @@ def kind(config: SiteConfig, path: Path) -> str | None:
     episodes = config.episodes_dir
     if path == episodes or (path.parent == episodes and path.suffix.lower() == ".md"):
         return "episode"
+    if path.is_relative_to(episodes) and path.suffix.lower() != ".md":
+        return "static"  # a picture next to the episodes (static_list.py publishes it)
     return None
 
 

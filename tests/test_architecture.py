@@ -14,6 +14,7 @@ LAYERS = {
     "reading": 1, "pool": 1, "cache": 1, "signing": 1, "static_list": 1, "output_folder": 1,
     "yaml_slips": 1, "install_source": 1, "xmltext": 1, "limits": 1, "pagefind_service": 1,
     "messages": 1, "mathml": 1, "video": 1, "chapters": 1, "qa": 1,
+    "assets": 1,
     "body": 2, "loader": 2, "site": 2, "loading": 2, "heading_variants": 2, "sense": 2,
     "readinglist": 2,
     "render": 3, "template_env": 2, "output": 3, "feeds": 3, "search": 3, "affected": 3,

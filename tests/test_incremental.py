@@ -91,6 +91,9 @@ EDITS: dict[str, Callable[[Path], list[Path]]] = {
     "draft": lambda root: [edit(root / "episodes/030.md", "host:", "draft: true\nhost:")],
     "episode added": lambda root: [_write(root / "episodes/051.md", episode_text(51))],
     "episode deleted": lambda root: [_delete(root / "episodes/050.md")],
+    "picture added": lambda root: [_picture(root / "episodes/images/010/a.png"),
+                                   edit(root / "episodes/010.md", "开场。", "开场。![图](images/010/a.png)")],
+    "picture alone": lambda root: [_picture(root / "episodes/images/020/b.png")],
     "two at once": lambda root: [edit(root / "episodes/001.md", "开场", "开始"),
                                  edit(root / "episodes/002.md", "host: ", "host: 新人, ")],
 }
@@ -98,6 +101,12 @@ EDITS: dict[str, Callable[[Path], list[Path]]] = {
 
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _picture(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes.fromhex("89504e470d0a1a0a"))
     return path
 
 
