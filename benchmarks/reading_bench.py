@@ -22,11 +22,11 @@ REPO = Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 sys.path.insert(0, str(REPO))
 
-from talkgen.build import check  # noqa: E402
-from talkgen.config import load_config  # noqa: E402
-from talkgen.readinglist import found_in, reading_list  # noqa: E402
-from talkgen.render import Renderer  # noqa: E402
-from talkgen.site import build_site  # noqa: E402
+from talkgen.build.pipeline import check  # noqa: E402
+from talkgen.content.config import load_config  # noqa: E402
+from talkgen.content.reading_list import found_in, reading_list  # noqa: E402
+from talkgen.site.indexes import build_site  # noqa: E402
+from talkgen.site.render import Renderer  # noqa: E402
 
 
 def measure(size: int, runs: int, work: Path) -> tuple[int, int, float, float, float]:

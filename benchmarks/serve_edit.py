@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from talkgen.incremental import Outcome, Preview  # noqa: E402
-from talkgen.serve import PreviewServer  # noqa: E402
+from talkgen.preview.builder import Outcome, Preview  # noqa: E402
+from talkgen.preview.server import PreviewServer  # noqa: E402
 
 GENERATOR = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "gen_corpus.py"
 

@@ -25,7 +25,7 @@ from .diagnostics import (
 )
 
 if TYPE_CHECKING:
-    from .config import SiteConfig
+    from .content.config import SiteConfig
 
 # Each command imports what it uses, so `talkgen --help` starts without YAML, Markdown,
 # Jinja, HTTP or asyncio (≤ 0.1 s).
@@ -53,13 +53,13 @@ class _Choices(Sequence[str]):
 
 
 def _languages() -> Sequence[str]:
-    from .init import LANGUAGES
+    from .scaffold.site import LANGUAGES
 
     return LANGUAGES
 
 
 def _schemas() -> Sequence[str]:
-    from .schemas_json import FILES
+    from .content.json_schema import FILES
 
     return tuple(FILES)
 
@@ -163,7 +163,7 @@ def _date(text: str) -> dt.date:
 
 
 def _config(args: argparse.Namespace) -> tuple[SiteConfig, list[Diagnostic]]:
-    from .config import load_config
+    from .content.config import load_config
 
     root: Path = args.root
     if not root.is_dir():
@@ -184,8 +184,8 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from .build import check
-    from .config import CONFIG_FILE
+    from .build.pipeline import check
+    from .content.config import CONFIG_FILE
 
     config, problems = _config(args)
     missing = [str(p) for p in args.files if not p.is_file()]
@@ -210,8 +210,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .build import build
-    from .config import is_base_url
+    from .build.pipeline import build
+    from .content.config import is_base_url
 
     if args.base_url is not None and not is_base_url(args.base_url):
         return _usage(f'--base-url must be an http(s) URL or a path, not "{args.base_url}"')
@@ -253,7 +253,7 @@ def _bytes(n: int) -> str:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from .scaffold import new_episode
+    from .scaffold.episode import new_episode
 
     config, _ = _config(args)
     made = new_episode(config, args.number, args.date, args.host, args.title)
@@ -262,7 +262,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from .init import init_site
+    from .scaffold.site import init_site
 
     made = init_site(args.dir, args.title, args.language, args.with_theme)
     if made.error:
@@ -281,7 +281,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from .schemas_json import schema_text
+    from .content.json_schema import schema_text
 
     sys.stdout.write(schema_text(args.which))
     return OK
@@ -315,8 +315,8 @@ def run_serve(args: argparse.Namespace) -> int:
     import threading
     import webbrowser
 
-    from .incremental import Preview
-    from .serve import LOCAL_HOSTS, PreviewServer, ServeError
+    from .preview.builder import Preview
+    from .preview.server import LOCAL_HOSTS, PreviewServer, ServeError
 
     config, _ = _config(args)
     log = print_line

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from talkgen.incremental import Preview
-from talkgen.serve import PreviewServer
+from talkgen.preview.builder import Preview
+from talkgen.preview.server import PreviewServer
 
 
 def start_serve(site: Path, *args: str) -> subprocess.Popen[str]:

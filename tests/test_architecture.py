@@ -1,80 +1,142 @@
-"""Layers only look down: a module may import from its own layer or lower ones (STYLE.md)."""
+"""The package draws the pipeline: core modules, then content → site → build, features aside.
+
+Units are the top-level modules (diagnostics, model, urls, cli, ...) and the subpackages
+(content/, site/, build/, preview/, importer/, scaffold/). The rules below are STYLE.md's
+"layers that only look down", checked on the real imports with `ast`.
+"""
 
 from __future__ import annotations
 
 import ast
+import re
+from collections import defaultdict
 from pathlib import Path
 
-PACKAGE = Path(__file__).parent.parent / "talkgen"
+ROOT = Path(__file__).parent.parent
+PACKAGE = ROOT / "talkgen"
 
-LAYERS = {
-    "__init__": 0, "diagnostics": 0, "model": 0, "codec": 0, "nofollow": 0,
-    "structure": 1, "urls": 1, "frontmatter": 1, "schema": 1, "config": 1, "markdown": 1,
-    "theme": 1, "schemas_json": 1,
-    "reading": 1, "pool": 1, "cache": 1, "signing": 1, "static_list": 1, "output_folder": 1,
-    "yaml_slips": 1, "install_source": 1, "xmltext": 1, "limits": 1, "pagefind_service": 1,
-    "messages": 1, "mathml": 1, "video": 1, "chapters": 1, "qa": 1,
-    "assets": 1,
-    "body": 2, "loader": 2, "site": 2, "loading": 2, "heading_variants": 2, "sense": 2,
-    "readinglist": 2,
-    "render": 3, "template_env": 2, "output": 3, "feeds": 3, "search": 3, "affected": 3,
-    "rebuild": 3,
-    "build": 4, "scaffold": 4, "init": 4, "importer": 4,
-    "incremental": 4, "preview_sources": 4, "preview_pages": 4, "preview_paths": 4,
-    "serve": 5, "watch": 5, "livereload": 5, "hosts": 5,
-    "cli": 5, "__main__": 5,
-}
+CORE = {"__init__", "diagnostics", "model", "urls", "messages"}
+FEATURES = {"preview", "importer", "scaffold"}
+LAYERS = {"content": 1, "site": 2, "build": 3, "preview": 4, "importer": 4, "scaffold": 4,
+          "cli": 5, "__main__": 6}
 
 
-def imports_of(module: Path) -> set[str]:
-    tree = ast.parse(module.read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
+def unit_of(module: str) -> str:
+    """`talkgen.site.render` → "site"; `talkgen.cli` → "cli"; `talkgen` → "__init__"."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def module_name(path: Path) -> tuple[str, list[str]]:
+    """The dotted name of a file and the package its relative imports start from."""
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+        return ".".join(parts), parts
+    return ".".join(parts), parts[:-1]
+
+
+def imported_modules(path: Path) -> set[str]:
+    name, package = module_name(path)
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - (node.level - 1)]
             if node.module:
-                found.add(node.module.split(".")[0])
-            else:  # `from . import x`: a module, or a name from __init__
-                found.update(a.name if (PACKAGE / f"{a.name}.py").exists() else "__init__"
-                             for a in node.names)
+                found.add(".".join([*base, *node.module.split(".")]))
+            else:
+                found.update(".".join([*base, a.name]) for a in node.names)
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("talkgen"):
-            parts = (node.module or "").split(".")
-            found.add(parts[1] if len(parts) > 1 else "__init__")
+            found.add(node.module or "")
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("talkgen"))
     return found
 
 
-def test_every_module_has_a_layer() -> None:
-    modules = {p.stem for p in PACKAGE.glob("*.py")} | {p.parent.name for p in
-                                                        PACKAGE.glob("*/__init__.py")}
-    assert modules == set(LAYERS), "add new modules to LAYERS (and to the README picture)"
+def unit_graph() -> dict[str, set[str]]:
+    """Which unit imports which other units (edges inside a unit are left out)."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = unit_of(module_name(path)[0])
+        graph[source]  # every unit appears, even one that imports nothing
+        for target in imported_modules(path):
+            target_unit = unit_of(target)
+            if target_unit == "__version__":
+                target_unit = "__init__"
+            if target_unit != source:
+                graph[source].add(target_unit)
+    return graph
 
 
-def test_no_module_imports_from_a_higher_layer() -> None:
-    upward = []
-    for module in sorted(PACKAGE.glob("*.py")):
-        for target in imports_of(module):
-            if LAYERS[target] > LAYERS[module.stem]:
-                upward.append(f"{module.stem} (layer {LAYERS[module.stem]}) imports {target} "
-                              f"(layer {LAYERS[target]})")
-    for module in sorted(PACKAGE.glob("importer/*.py")):  # `from ..x`: the package's modules
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module:
-                target = node.module.split(".")[0]
-                if LAYERS[target] > LAYERS["importer"]:
-                    upward.append(f"importer/{module.name} imports {target}")
-    assert upward == []
+def test_core_modules_import_no_package() -> None:
+    graph = unit_graph()
+    assert {u: sorted(graph[u] - CORE) for u in CORE if graph[u] - CORE} == {}
 
 
-def test_only_the_cli_imports_the_importer_and_only_when_importing() -> None:
-    users = [m.stem for m in PACKAGE.glob("*.py") if "importer" in imports_of(m)]
-    assert users == ["cli"]
+def test_only_the_cli_imports_the_features() -> None:
+    graph = unit_graph()
+    offenders = sorted(f"{u} imports {f}" for u, targets in graph.items()
+                       for f in targets & FEATURES if u not in ("cli", "__main__"))
+    assert offenders == []
+
+
+def test_the_cli_imports_the_features_lazily() -> None:
+    """`talkgen --help` and `build` must not pay for the preview, importer or scaffold."""
     tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
-    top = [n for n in tree.body if isinstance(n, ast.ImportFrom) and "importer" in (n.module or "")]
-    assert top == [], "cli imports the importer lazily, inside run_import"
+    top = sorted(n.module or "" for n in tree.body if isinstance(n, ast.ImportFrom)
+                 and (n.module or "").split(".")[0] in FEATURES)
+    assert top == [], "import these inside the command that needs them"
+
+
+def test_every_unit_has_a_layer_and_no_import_points_up() -> None:
+    graph = unit_graph()
+    unknown = sorted(set(graph) - CORE - set(LAYERS))
+    assert unknown == [], "give new packages a layer in LAYERS and a line in the README"
+    upward = sorted(f"{u} (layer {LAYERS[u]}) imports {t} (layer {LAYERS[t]})"
+                    for u, targets in graph.items() if u in LAYERS
+                    for t in targets if t in LAYERS and LAYERS[t] >= LAYERS[u])
+    assert upward == []  # content never imports site or build, and so on down
+
+
+def test_no_cycles_between_units() -> None:
+    graph = unit_graph()
+    state: dict[str, int] = {}
+
+    def visit(unit: str, trail: list[str]) -> list[str]:
+        state[unit] = 1
+        for target in sorted(graph.get(unit, ())):
+            if state.get(target) == 1:
+                return [*trail, unit, target]
+            if target not in state and (cycle := visit(target, [*trail, unit])):
+                return cycle
+        state[unit] = 2
+        return []
+
+    cycles = [c for u in sorted(graph) if u not in state and (c := visit(u, []))]
+    assert cycles == []
+
+
+def drawing() -> str:
+    """The README's dependency lines, from the real imports."""
+    graph = unit_graph()
+    packages = sorted((u for u in graph if (PACKAGE / u).is_dir()), key=lambda u: (LAYERS[u], u))
+    lines = []
+    for unit in packages:
+        uses = sorted(graph[unit] - CORE, key=lambda u: (LAYERS.get(u, 0), u))
+        lines.append(f"{unit + '/':<10} uses core{''.join(', ' + u for u in uses)}")
+    return "\n".join(lines)
+
+
+def test_the_readme_drawing_matches_the_imports() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- imports -->\n```\n(.*?)```", readme, re.S)
+    assert block, "README needs the generated block after <!-- imports -->"
+    assert block.group(1).rstrip("\n") == drawing(), (
+        "update README's import drawing to:\n" + drawing())
 
 
 def test_only_the_cli_prints() -> None:
-    for module in sorted([*PACKAGE.glob("*.py"), *PACKAGE.glob("importer/*.py")]):
+    for module in sorted(PACKAGE.rglob("*.py")):
         if module.stem in ("cli", "__main__"):
             continue
         calls = [n for n in ast.walk(ast.parse(module.read_text(encoding="utf-8")))

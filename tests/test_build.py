@@ -195,7 +195,7 @@ def test_site_with_only_episodes_builds_from_a_non_editable_install(tmp_path: Pa
     assert (site / "_site" / "static" / "style.css").is_file()
     clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # no tree but the venv's
     assert "theme" in subprocess.run(
-        [str(python), "-c", "import talkgen.theme as t; print(t.theme_root())"], cwd=site,
+        [str(python), "-c", "import talkgen.site.theme as t; print(t.theme_root())"], cwd=site,
         capture_output=True, text=True, check=True, env=clean).stdout
     assert sys.executable != str(python)
 

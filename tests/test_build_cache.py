@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from talkgen import pool
-from talkgen.build import build as talkgen_build
-from talkgen.build import gather
-from talkgen.config import load_config
-from talkgen.output_folder import MARKER
-from talkgen.search import search_files
+from talkgen.build.pipeline import build as talkgen_build
+from talkgen.build.pipeline import gather
+from talkgen.content.config import load_config
+from talkgen.site.output_folder import MARKER
+from talkgen.site.search import search_files
 
 from .conftest import run_talkgen, tree_digest
 from .sitegen import write_site

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import talkgen.output
+import talkgen.site.output
 from talkgen.cli import main
 
 from .conftest import run_talkgen
@@ -76,7 +76,7 @@ def test_a_write_failing_halfway_is_a_diagnostic_and_keeps_the_old_site(
     assert main(["build", "--root", str(fixture_site), "--no-search"]) == 0
     before = tree_digest(fixture_site / "_site")
     edit(fixture_site)
-    real, calls = talkgen.output._write, []
+    real, calls = talkgen.site.output._write, []
 
     def full(path: Path, content: str | bytes) -> None:
         calls.append(path)
@@ -84,7 +84,7 @@ def test_a_write_failing_halfway_is_a_diagnostic_and_keeps_the_old_site(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         real(path, content)
 
-    monkeypatch.setattr(talkgen.output, "_write", full)
+    monkeypatch.setattr(talkgen.site.output, "_write", full)
     capsys.readouterr()
     assert main(["build", "--root", str(fixture_site), "--no-search"]) == 1
     assert_one_diagnostic(capsys.readouterr().err, "E080")

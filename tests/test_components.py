@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.chapters import seconds
-from talkgen.video import recording
+from talkgen.content.chapters import seconds
+from talkgen.site.video import recording
 
 from .conftest import FIXTURES, run_talkgen
 

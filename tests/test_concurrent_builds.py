@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.build import gather
-from talkgen.config import load_config
-from talkgen.output_folder import MARKER, MARKER_TEXT
+from talkgen.build.pipeline import gather
+from talkgen.content.config import load_config
+from talkgen.site.output_folder import MARKER, MARKER_TEXT
 
 from .sitegen import write_site
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.config import CONFIG_FIELDS, load_config
-from talkgen.schema import Field
+from talkgen.content.config import CONFIG_FIELDS, load_config
+from talkgen.content.fields import Field
 
 from .conftest import FIXTURES, run_talkgen
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from talkgen.init import workflow_text
+from talkgen.scaffold.site import workflow_text
 
 from .conftest import FIXTURES, REPO, run_talkgen
 

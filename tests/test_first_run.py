@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from talkgen import cli
-from talkgen.install_source import requirement
+from talkgen.scaffold.install_source import requirement
 
 from .conftest import FIXTURES
 

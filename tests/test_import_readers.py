@@ -105,7 +105,7 @@ def test_bad_input_is_one_diagnostic_quickly(name: str, tmp_path: Path) -> None:
 
 
 def test_document_text_is_data_not_markup() -> None:
-    from talkgen.markdown import parser
+    from talkgen.content.markdown import parser
 
     d = docx.Document()
     d.add_paragraph('<img src=x onerror="alert(1)"> *not emphasis* # not a heading [x](javascript:y)')

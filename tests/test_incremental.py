@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.build import build, gather
-from talkgen.config import load_config
-from talkgen.incremental import Preview
+from talkgen.build.pipeline import build, gather
+from talkgen.content.config import load_config
 from talkgen.model import identity
-from talkgen.output_folder import MARKER
-from talkgen.rebuild import plan_rebuild
-from talkgen.render import Renderer
-from talkgen.site import related
-from talkgen.watch import is_scratch
+from talkgen.preview.builder import Preview
+from talkgen.preview.watcher import is_scratch
+from talkgen.site.indexes import related
+from talkgen.site.output_folder import MARKER
+from talkgen.site.rebuild import plan_rebuild
+from talkgen.site.render import Renderer
 
 from .conftest import REPO
 from .sitegen import episode_text, write_site
@@ -214,8 +214,8 @@ def test_episode_files_are_not_scratch() -> None:
 def test_only_the_rebuild_planner_applies_the_dependency_rules() -> None:
     """One planner: the warm build and the preview ask rebuild.py, never affected.py directly."""
     package = REPO / "talkgen"
-    users = sorted(p.name for p in package.glob("*.py")
-                   if re.search(r"^from \.affected import|^from talkgen\.affected import",
+    users = sorted(p.name for p in package.rglob("*.py")
+                   if re.search(r"^from \.affected import|^from talkgen\.site\.affected import",
                                 p.read_text(encoding="utf-8"), re.MULTILINE))
     assert users == ["rebuild.py"]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.build import build, gather
-from talkgen.config import load_config
-from talkgen.incremental import Preview
+from talkgen.build.pipeline import build, gather
+from talkgen.content.config import load_config
+from talkgen.preview.builder import Preview
 
 from .sitegen import PEOPLE, TOPICS, episode_text, write_site
 

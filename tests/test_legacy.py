@@ -19,8 +19,8 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+from talkgen.content.sections import SECTION_KINDS, normalize_title, parse_question
 from talkgen.diagnostics import RULES
-from talkgen.structure import SECTION_KINDS, normalize_title, parse_question
 
 from .conftest import FIXTURES, SAMPLE, SHARED_SAMPLE, run_talkgen
 

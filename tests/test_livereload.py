@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from talkgen.livereload import EVENTS_PATH, inject
+from talkgen.preview.livereload import EVENTS_PATH, inject
 
 
 def test_the_script_file_is_injected_with_the_events_path_filled_in() -> None:

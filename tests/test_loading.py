@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.config import SiteConfig
-from talkgen.loader import Loaded, parse_episode
-from talkgen.structure import SectionTable, parse_question
+from talkgen.content.config import SiteConfig
+from talkgen.content.episode import Loaded, parse_episode
+from talkgen.content.sections import SectionTable, parse_question
 from talkgen.urls import Urls
 
 CONFIG = SiteConfig(root=Path("/site"))

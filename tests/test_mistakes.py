@@ -102,8 +102,8 @@ def test_errors_come_first_then_each_kind_in_line_order(tmp_path: Path,
 @pytest.mark.parametrize("name", ["question-without-colon", "question-numbered",
                                   "question-chinese-label", "question-ascii-colon"])
 def test_loosely_written_questions_reach_the_questions_index(name: str, tmp_path: Path) -> None:
-    from talkgen.build import check
-    from talkgen.config import SiteConfig
+    from talkgen.build.pipeline import check
+    from talkgen.content.config import SiteConfig
 
     result = check(SiteConfig(root=site_with(MISTAKES / f"{name}.md", "002.md", tmp_path)))
     episode = next(e for e in result.episodes if e.number == 2)
@@ -132,7 +132,7 @@ def test_site_wide_diagnostics_have_a_frame_too(tmp_path: Path,
 
 def test_json_github_and_the_preview_overlay_say_the_same(tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    from talkgen.livereload import overlay_payload
+    from talkgen.preview.livereload import overlay_payload
 
     site_with(MISTAKES / "fullwidth-colon-host.md", "002.md", tmp_path)
     _, [as_json] = check_json(tmp_path, capsys)
@@ -140,8 +140,8 @@ def test_json_github_and_the_preview_overlay_say_the_same(tmp_path: Path,
     github = capsys.readouterr().out
     assert github.startswith("::error file=episodes/002.md,line=4,col=5,title=E035::")
     assert str(as_json["hint"]) in github
-    from talkgen.build import check
-    from talkgen.config import SiteConfig
+    from talkgen.build.pipeline import check
+    from talkgen.content.config import SiteConfig
 
     [overlay] = overlay_payload(check(SiteConfig(root=tmp_path)).diagnostics)
     assert {k: overlay[k] for k in as_json} == as_json

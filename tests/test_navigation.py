@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from talkgen.model import Episode
-from talkgen.site import RELATED, build_site, related
+from talkgen.site.indexes import RELATED, build_site, related
 
 from .browser import chromium
 from .conftest import run_talkgen

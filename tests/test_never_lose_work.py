@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.output_folder import output_problem
+from talkgen.site.output_folder import output_problem
 
 from .conftest import FIXTURES, run_talkgen, tree_digest
 

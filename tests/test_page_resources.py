@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from talkgen.incremental import Preview
+from talkgen.preview.builder import Preview
 
 from .conftest import REPO, run_talkgen
 from .serving import running_preview

@@ -9,11 +9,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from talkgen.body import Context, refuse_unsafe_links
-from talkgen.config import SiteConfig
-from talkgen.loader import parse_episode
-from talkgen.markdown import parser, render
-from talkgen.site import assign_slugs, slugify
+from talkgen.content.body import Context, refuse_unsafe_links
+from talkgen.content.config import SiteConfig
+from talkgen.content.episode import parse_episode
+from talkgen.content.markdown import parser, render
+from talkgen.site.indexes import assign_slugs, slugify
 from talkgen.urls import Urls, is_safe_link
 
 CONFIG = SiteConfig(root=Path("/site"))
@@ -27,7 +27,7 @@ FRAGMENTS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg 
 SAFE_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "ul", "ol", "li", "blockquote", "pre",
              "code", "em", "strong", "s", "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
              "img", "span", "div"}
-# $…$ becomes MathML made by latex2mathml from a closed list of tags (talkgen/mathml.py)
+# $…$ becomes MathML made by latex2mathml from a closed list of tags (talkgen/content/mathml.py)
 SAFE_TAGS |= {"math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext",
               "mspace", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder",
               "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose"}

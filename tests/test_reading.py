@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from talkgen.reading import CJK_PER_MINUTE, WORDS_PER_MINUTE, reading_minutes
+from talkgen.content.reading_time import CJK_PER_MINUTE, WORDS_PER_MINUTE, reading_minutes
 
 from .conftest import run_talkgen
 

@@ -11,8 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from talkgen.content.reading_list import anchor, classify, found_in, reading_list
 from talkgen.model import Episode, Section
-from talkgen.readinglist import anchor, classify, found_in, reading_list
 
 from .conftest import FIXTURES, REPO, run_talkgen
 

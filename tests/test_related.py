@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talkgen.model import Topic, identity
-from talkgen.site import RELATED, related
+from talkgen.site.indexes import RELATED, related
 
 TOPICS = ["RLHF", "位置编码", "LoRA", "长文本", "评测", "量化"]
 

@@ -11,12 +11,12 @@ import pytest
 import yaml
 
 from talkgen import frontmatter
-from talkgen.build import check
-from talkgen.config import load_config
-from talkgen.init import config_text
-from talkgen.loader import decode
-from talkgen.schema import EPISODE_FIELDS, FieldChecker
-from talkgen.schemas_json import FILES, schema_text, shipped_schema
+from talkgen.build.pipeline import check
+from talkgen.content.config import load_config
+from talkgen.content.episode import decode
+from talkgen.content.fields import EPISODE_FIELDS, FieldChecker
+from talkgen.content.json_schema import FILES, schema_text, shipped_schema
+from talkgen.scaffold.site import config_text
 
 from .conftest import FIXTURES, REPO, run_talkgen
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.render import Page
-from talkgen.search import search_files
+from talkgen.site.render import Page
+from talkgen.site.search import search_files
 
 from .browser import chromium
 from .conftest import FIXTURES, REPO, run_talkgen

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.render import Page
-from talkgen.search import FOLDER, search_files, verify
+from talkgen.site.render import Page
+from talkgen.site.search import FOLDER, search_files, verify
 
 from .conftest import run_talkgen
 

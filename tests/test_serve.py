@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from talkgen.cli import make_parser
-from talkgen.serve import PreviewServer, output_path
+from talkgen.preview.server import PreviewServer, output_path
 
 from .serving import line_with, running_preview, start_serve
 from .sitegen import write_site

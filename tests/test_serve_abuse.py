@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from talkgen.incremental import Preview
-from talkgen.render import Page
-from talkgen.serve import REQUEST_TIMEOUT
+from talkgen.preview.builder import Preview
+from talkgen.preview.server import REQUEST_TIMEOUT
+from talkgen.site.render import Page
 
 from .serving import line_with, start_serve
 from .sitegen import episode_text, write_site

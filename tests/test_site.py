@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from talkgen.model import Episode, Question, Section
-from talkgen.site import assign_slugs, build_site, related, slugify
+from talkgen.site.indexes import assign_slugs, build_site, related, slugify
 from talkgen.urls import Urls
 
 

@@ -153,7 +153,7 @@ def test_the_preview_answers_only_its_own_host_names(tmp_path: Path) -> None:
 
 
 def test_names_given_by_host_are_answered_and_a_wildcard_bind_answers_ip_literals() -> None:
-    from talkgen.hosts import HostCheck
+    from talkgen.preview.hosts import HostCheck
 
     named = HostCheck("talk.lan", "192.168.1.5")
     assert named.allows("talk.lan:8000") and named.allows("192.168.1.5:8000")
@@ -240,9 +240,9 @@ def test_a_video_link_outside_the_policy_is_an_error(fixture_site: Path, video: 
 
 
 def test_highlighting_stays_within_its_growth_limit_and_its_budget() -> None:
-    from talkgen.config import SiteConfig
-    from talkgen.loader import parse_episode
-    from talkgen.markdown import parser
+    from talkgen.content.config import SiteConfig
+    from talkgen.content.episode import parse_episode
+    from talkgen.content.markdown import parser
     from talkgen.urls import Urls
 
     dense = ("a+b-c*d/e%f;" * 60 + "\n") * 20  # a <span> per character when highlighted

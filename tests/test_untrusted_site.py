@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-import talkgen.cache
-import talkgen.loader
+import talkgen.build.cache
+import talkgen.content.episode
+from talkgen.build.load import EpisodeCache
 from talkgen.cli import main
-from talkgen.config import load_config
-from talkgen.incremental import Preview
-from talkgen.loading import EpisodeCache
+from talkgen.content.config import load_config
+from talkgen.preview.builder import Preview
 
 from .conftest import run_talkgen
 from .test_build import tree_digest
@@ -84,7 +84,7 @@ def test_a_zero_byte_key_never_lets_a_forged_cache_run_code(fixture_site: Path, 
 
 
 def test_first_runs_racing_share_one_whole_private_key(key_home: Path) -> None:
-    from talkgen.signing import key_path, signing_key
+    from talkgen.build.signing import key_path, signing_key
 
     os.environ["XDG_CACHE_HOME"] = str(key_home)
     try:
@@ -108,7 +108,7 @@ def test_first_runs_racing_share_one_whole_private_key(key_home: Path) -> None:
 
 
 def test_a_key_others_can_read_or_the_wrong_length_is_replaced(key_home: Path) -> None:
-    from talkgen.signing import signing_key
+    from talkgen.build.signing import signing_key
 
     key = key_home / "cache-key"
     key_home.mkdir(parents=True)
@@ -146,7 +146,7 @@ def test_a_signed_cache_of_the_wrong_shape_is_rejected_not_trusted(fixture_site:
 
 
 def _salt_of(site: Path, name: str, key_home: Path) -> str:
-    from talkgen.build import page_salt
+    from talkgen.build.pipeline import page_salt
 
     config, _ = load_config(site)
     config = config.with_overrides(output=site / "_site", search=False)
@@ -170,9 +170,9 @@ def _retyped(value: object) -> object:
 
 @pytest.fixture
 def fresh_code_hash() -> Iterator[None]:
-    talkgen.cache.code_hash.cache_clear()
+    talkgen.build.cache.code_hash.cache_clear()
     yield
-    talkgen.cache.code_hash.cache_clear()
+    talkgen.build.cache.code_hash.cache_clear()
 
 
 def test_a_markdown_library_upgrade_re_renders_cached_episodes(
@@ -180,19 +180,19 @@ def test_a_markdown_library_upgrade_re_renders_cached_episodes(
         fresh_code_hash: None) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(key_home))
     assert main(["build", "--root", str(fixture_site), "--no-search"]) == 0
-    real_version, real_render = importlib.metadata.version, talkgen.loader.render
+    real_version, real_render = importlib.metadata.version, talkgen.content.episode.render
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0"
                         if name == "markdown-it-py" else real_version(name))
-    monkeypatch.setattr(talkgen.loader, "render", lambda md, tokens: real_render(md, tokens)
+    monkeypatch.setattr(talkgen.content.episode, "render", lambda md, tokens: real_render(md, tokens)
                         + "<!-- rendered by the upgraded parser -->")
-    talkgen.cache.code_hash.cache_clear()  # a new process after `pip install -U`
+    talkgen.build.cache.code_hash.cache_clear()  # a new process after `pip install -U`
     assert main(["build", "--root", str(fixture_site), "--no-search"]) == 0
     page = (fixture_site / "_site" / "episodes" / "001" / "index.html").read_text(encoding="utf-8")
     assert "<!-- rendered by the upgraded parser -->" in page
 
 
 def test_the_cache_key_names_every_library_that_shapes_output() -> None:
-    names = talkgen.cache.library_versions()
+    names = talkgen.build.cache.library_versions()
     for library in ("markdown-it-py", "mdit-py-plugins", "linkify-it-py", "Pygments", "Jinja2",
                     "PyYAML", "pagefind"):
         assert library in names

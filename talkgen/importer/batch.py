@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import SiteConfig
+from ..content.config import SiteConfig
+from ..content.episode import parse_episode
 from ..diagnostics import Diagnostic, diagnostic
-from ..loader import parse_episode
 from ..urls import Urls
 from .blocks import blocks
 from .document import IMAGE_PREFIX, Document

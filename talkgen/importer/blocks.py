@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from ..markdown import inline_text, parser
+from ..content.markdown import inline_text, parser
 
 
 @dataclass(frozen=True)

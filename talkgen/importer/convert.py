@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import textwrap
 
+from ..content.sections import SectionTable, normalize_title
 from ..diagnostics import Diagnostic
-from ..structure import SectionTable, normalize_title
 from .blocks import Block, between
 from .document import Document
 from .meta import Meta, MetaReader

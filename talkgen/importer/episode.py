@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..structure import SectionTable
+from ..content.sections import SectionTable
 from .meta import Meta
 
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import yaml
 
+from ..content.episode import decode
 from ..diagnostics import Diagnostic, diagnostic
-from ..loader import decode
 from .document import Document
 
 MAX_TITLE_BLOCK = 40  # lines: a title block is short; anything longer is not one

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..structure import SectionKind, SectionTable, normalize_title
+from ..content.sections import SectionKind, SectionTable, normalize_title
 from . import labels
 from .blocks import Block
 from .episode import Part

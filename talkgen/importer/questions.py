@@ -13,7 +13,7 @@ import re
 import textwrap
 from collections.abc import Iterator
 
-from ..structure import parse_question
+from ..content.sections import parse_question
 from .blocks import Item
 
 ANSWER = re.compile(r"^\s*(?:A\d*|答|回答)\s*[:：]", re.IGNORECASE)

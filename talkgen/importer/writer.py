@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..config import SiteConfig
-from ..scaffold import episode_text
+from ..content.config import SiteConfig
+from ..content.skeleton import episode_text
 
 IMAGE_FOLDER = "images"  # episodes/images/NNN/NAME, linked as images/NNN/NAME
 _DATE = re.compile(r"^date: (\d{4})-(\d{2})-(\d{2})$", re.MULTILINE)

@@ -1,0 +1,1 @@
+"""check() and build(): the pipeline, its cache and its worker pool."""

@@ -1,0 +1,1 @@
+"""One episode file → an Episode: front matter, fields, sections, Markdown, checks."""

@@ -1,0 +1,158 @@
+"""The preview's builder: the whole site kept in memory and rebuilt as little as a change needs.
+
+Episodes are kept per file (preview_sources.py), so an edited episode is re-read alone; the
+indexes are rebuilt (cheap), and the pages the rebuild planner (rebuild.py) names are marked
+stale and rendered when requested or when the server has time (preview_pages.py). A template
+or config change rebuilds everything. A failed rebuild keeps the last good site: its
+snapshot is replaced only on success.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build.pipeline import SiteOutput, generated_files, render_page
+from ..content.config import CONFIG_FILE, SiteConfig, load_config
+from ..diagnostics import Diagnostic, sort_diagnostics
+from ..site.rebuild import plan_rebuild
+from ..site.render import Page, Renderer
+from .pages import LivePages, Snapshot
+from .paths import kind, label, watched
+from .sources import Sources
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rebuild did: for the server to print and to push to the browser."""
+
+    what: str  # "episodes/002.md", "templates", "the site"
+    diagnostics: tuple[Diagnostic, ...] = ()
+    pages: frozenset[str] = frozenset()  # output paths refreshed or to be re-rendered
+    css_only: bool = False
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class Preview:
+    """Builds a site into memory and keeps it current; thread-safe, never writes a file."""
+
+    def __init__(self, root: Path, *, drafts: bool = False) -> None:
+        self.root = root.resolve()
+        self.drafts = drafts
+        self._sources = Sources(SiteConfig(root=self.root), [])
+        self._lock = threading.RLock()
+        self._pages = LivePages(self._lock)
+
+    @property
+    def config(self) -> SiteConfig:
+        return self._sources.config
+
+    @property
+    def base_path(self) -> str:
+        return self.config.base_path
+
+    @property
+    def _snapshot(self) -> Snapshot | None:
+        return self._pages.current
+
+    def watched(self) -> list[tuple[Path, bool]]:
+        return watched(self.config)
+
+    def read(self, path: str) -> bytes | None:
+        return self._pages.read(path)
+
+    def settle(self, stop: Callable[[], bool] = lambda: False) -> list[Diagnostic]:
+        return self._pages.settle(stop)
+
+    def files(self) -> dict[str, bytes]:
+        """Every output file, all pages up to date (for tests and the benchmark)."""
+        self.settle()
+        with self._lock:
+            return dict(self._snapshot.files) if self._snapshot else {}
+
+    def start(self) -> Outcome:
+        """The first build: read the config and every episode, render every page."""
+        with self._lock:
+            return self._reload(time.perf_counter())
+
+    def update(self, paths: Iterable[Path]) -> Outcome:
+        """Rebuild after `paths` changed on disk; only what they affect is redone."""
+        started = time.perf_counter()
+        kinds: dict[str | None, set[Path]] = {"config": set(), "template": set(), "static": set(),
+                                              "episode": set()}
+        for path in map(Path, paths):
+            kinds.setdefault(kind(self.config, path), set()).add(path)
+        with self._lock:
+            if kinds["config"] or self._snapshot is None:
+                return self._reload(started)
+            static = self._sources.refresh_static(kinds["static"], self._snapshot.files)
+            if kinds["template"]:
+                self._sources.reread(kinds["episode"])
+                return self._render_all("templates", started)
+            outcome = self._episodes(kinds["episode"], started)
+            what = outcome.what if kinds["episode"] else label(self.root, kinds["static"])
+            only_css = bool(static) and not outcome.pages and all(
+                p.endswith(".css") for p in static)
+            return Outcome(what, outcome.diagnostics, outcome.pages | static, only_css,
+                           time.perf_counter() - started)
+
+    def _reload(self, started: float) -> Outcome:
+        config, problems = load_config(self.root)
+        self._sources = Sources(config.with_overrides(drafts=self.drafts), problems)
+        if any(d.is_error for d in problems):
+            return Outcome(CONFIG_FILE, tuple(problems), seconds=time.perf_counter() - started)
+        self._sources.read_all()
+        return self._render_all("the site", started)
+
+    def _render_all(self, what: str, started: float) -> Outcome:
+        """Render every page now; the new snapshot replaces the old one only if all succeed."""
+        site, diagnostics = self._sources.checked()
+        if site is None:
+            return Outcome(what, tuple(diagnostics), seconds=time.perf_counter() - started)
+        plan = Renderer(site, self.config).plan()
+        pages: list[Page] = []
+        for path in plan:
+            page = render_page(plan, self.root, path)
+            if isinstance(page, Diagnostic):
+                return Outcome(what, (*diagnostics, page), seconds=time.perf_counter() - started)
+            pages.append(page)
+        files = SiteOutput(pages, self._sources.static, generated_files()).files()
+        rebuild = plan_rebuild(None, site, None, plan)  # a first build: every related list
+        self._pages.current = Snapshot(site, self.config, plan, rebuild.related, files)
+        diagnostics += self._pages.crawl(self._pages.current)
+        return Outcome(what, tuple(sort_diagnostics(diagnostics)), frozenset(files),
+                       seconds=time.perf_counter() - started)
+
+    def _episodes(self, changed: set[Path], started: float) -> Outcome:
+        """Re-read the changed episodes and mark the pages the planner names as stale."""
+        old = self._snapshot
+        assert old is not None
+        self._sources.reread(changed)
+        site, diagnostics = self._sources.checked()
+        what = label(self.root, changed)
+        if site is None:
+            return Outcome(what, tuple(diagnostics), seconds=time.perf_counter() - started)
+        new_plan = Renderer(site, self.config).plan()
+        rebuild = plan_rebuild(old.site, site, old.related, new_plan)
+        pages = set(new_plan) if rebuild.everything else set(rebuild.pages)
+        if not pages and new_plan.keys() == old.plan.keys():
+            return Outcome(what, tuple(diagnostics), seconds=time.perf_counter() - started)
+        for gone in old.plan.keys() - new_plan.keys():
+            old.files.pop(gone, None)
+            pages.add(gone)
+        stale = {p for p in old.stale | pages if p in new_plan}
+        self._pages.current = Snapshot(site, self.config, new_plan, rebuild.related, old.files,
+                                       stale, old.crawl)
+        return Outcome(what, tuple(diagnostics), frozenset(pages | old.crawl),
+                       seconds=time.perf_counter() - started)

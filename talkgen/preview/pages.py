@@ -1,0 +1,99 @@
+"""The preview's pages in memory: the last good site's files, stale ones rendered on demand.
+
+Thread-safe. A request for a stale page renders it outside the lock (a page is a pure
+function of its snapshot); a render finishing after a newer edit never overwrites that
+edit's page. Feeds and the sitemap are made together, from the whole site, when first wanted.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..build.pipeline import render_page
+from ..content.config import SiteConfig
+from ..diagnostics import Diagnostic
+from ..model import Site
+from ..site.feeds import crawler_files
+from ..site.render import Page
+
+
+@dataclass
+class Snapshot:
+    """The last good site: every output file, and how to render the pages not yet up to date."""
+
+    site: Site
+    config: SiteConfig
+    plan: dict[str, Callable[[], Page]]
+    related: dict[int, tuple[int, ...]]
+    files: dict[str, bytes] = field(default_factory=dict)
+    stale: set[str] = field(default_factory=set)
+    crawl: set[str] = field(default_factory=set)  # feeds, sitemap: made together, from the site
+    crawl_stale: bool = True
+
+
+class LivePages:
+    """The current snapshot and the renders that bring it up to date."""
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self.lock = lock  # shared with the Preview, so a read waits while an update runs
+        self.current: Snapshot | None = None
+        self._late: list[Diagnostic] = []
+
+    def read(self, path: str) -> bytes | None:
+        """The current content of an output path, rendering it first if it is stale."""
+        with self.lock:  # waits while an update is in progress
+            snapshot = self.current
+            if snapshot is None:
+                return None
+            crawl = path not in snapshot.plan and snapshot.crawl_stale
+            if path not in snapshot.stale and not crawl:
+                return snapshot.files.get(path)
+        if crawl:
+            self.crawl(snapshot)
+            return snapshot.files.get(path)
+        return self._render(snapshot, path)
+
+    def settle(self, stop: Callable[[], bool] = lambda: False) -> list[Diagnostic]:
+        """Render the remaining stale pages one at a time (requests get in between)."""
+        while not stop():
+            with self.lock:
+                snapshot = self.current
+                if snapshot is None or not (snapshot.stale or snapshot.crawl_stale):
+                    break
+                path = min(snapshot.stale) if snapshot.stale else None
+            if path is None:
+                self.crawl(snapshot)
+            else:
+                self._render(snapshot, path)  # outside the lock: a request may come first
+        with self.lock:
+            late, self._late = self._late, []
+        return late
+
+    def crawl(self, snapshot: Snapshot) -> list[Diagnostic]:
+        """Feeds and the sitemap summarise the whole site: made again, together, when needed."""
+        files, warnings = crawler_files(snapshot.site, snapshot.config, list(snapshot.plan))
+        with self.lock:
+            if snapshot.crawl_stale and snapshot is self.current:  # see _render
+                for gone in snapshot.crawl - files.keys():
+                    snapshot.files.pop(gone, None)
+                snapshot.files.update((name, text.encode("utf-8")) for name, text in files.items())
+                snapshot.crawl, snapshot.crawl_stale = set(files), False
+        return warnings
+
+    def _render(self, snapshot: Snapshot, path: str) -> bytes | None:
+        """Render one stale page of a snapshot (a pure function of it, so no lock is needed);
+        a template error keeps the last good page and is reported."""
+        page = render_page(snapshot.plan, snapshot.config.root, path)
+        html = page.html.encode("utf-8") if isinstance(page, Page) else None
+        with self.lock:
+            if snapshot is not self.current:  # an edit came in meanwhile; the newer snapshot
+                return html or snapshot.files.get(path)  # shares `files` and renders its own
+            if path in snapshot.stale:
+                snapshot.stale.discard(path)
+                if html is not None:
+                    snapshot.files[path] = html
+                elif isinstance(page, Diagnostic):
+                    self._late.append(page)
+            return snapshot.files.get(path)

@@ -1,0 +1,1 @@
+"""`talkgen new` and `talkgen init`: new episodes and new sites."""

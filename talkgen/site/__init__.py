@@ -1,0 +1,1 @@
+"""All episodes → the site: indexes, the rebuild planner, pages, feeds, search, output."""

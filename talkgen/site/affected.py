@@ -1,0 +1,137 @@
+"""Which pages an edit to some episodes can change: the dependency rules of an incremental rebuild.
+
+Pure functions of two Sites (before and after). A page kind not named here is always
+re-rendered, so a new kind of page (a feed, a sitemap) is correct before it is optimised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass
+
+from ..model import Contributor, Episode, Site, Topic, identity
+from ..urls import episode_path
+from .indexes import related
+
+Related = Mapping[int, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class Change:
+    """The pages to re-render after an edit, or `everything` when the edit reaches every page."""
+
+    pages: frozenset[str]
+    everything: bool = False
+
+
+EVERYTHING = Change(frozenset(), everything=True)
+
+
+def related_map(site: Site, numbers: Iterable[int] | None = None,
+                previous: Related | None = None) -> dict[int, tuple[int, ...]]:
+    """Episode → its related episodes; only `numbers` are recomputed when `previous` is given."""
+    index = {identity(t.name): t for t in site.topics}
+    result = dict(previous or {})
+    todo = site.episodes if numbers is None else [site.by_number[n] for n in numbers
+                                                  if n in site.by_number]
+    for e in todo:
+        result[e.number] = tuple(r.number for r in related(site, e, index))
+    return result
+
+
+def sharing_a_topic(site: Site, episodes: Iterable[Episode]) -> set[int]:
+    """Episodes that share a topic with any of `episodes`: the only ones whose related list moves."""
+    index = {identity(t.name): t for t in site.topics}
+    found: set[int] = set()
+    for e in episodes:
+        found.add(e.number)
+        for name in e.all_topics:
+            topic = index.get(identity(name))
+            found.update(topic.episodes if topic else ())
+    return found
+
+
+def same_topics(old: Site, new: Site, numbers: Iterable[int]) -> bool:
+    """Whether the episodes' topics are as before: then no list of related episodes moves."""
+    def topics(site: Site, n: int) -> list[str] | None:
+        e = site.by_number.get(n)
+        return [identity(t) for t in e.all_topics] if e else None
+    return all(topics(old, n) == topics(new, n) for n in numbers)
+
+
+def changed_numbers(old: Site, new: Site) -> set[int]:
+    """Episodes whose content differs; unchanged files keep the very same Episode object."""
+    numbers = old.by_number.keys() | new.by_number.keys()
+    return {n for n in numbers if old.by_number.get(n) is not new.by_number.get(n)
+            and old.by_number.get(n) != new.by_number.get(n)}
+
+
+def affected(old: Site, new: Site, changed: Set[int], old_related: Related,
+             new_related: Related, paths: Iterable[str]) -> Change:
+    """The pages among `paths` (the new site's) whose HTML an edit of `changed` may alter."""
+    if not changed:
+        return Change(frozenset())
+    if [e.number for e in old.episodes] != [e.number for e in new.episodes] \
+            or _renamed(old.topics, new.topics) or _renamed(old.contributors, new.contributors):
+        return EVERYTHING  # the footer count, prev/next chains or links on every page move
+    wanted = {episode_path(n) + "index.html" for n in _episode_pages(new, changed, old_related,
+                                                                     new_related)}
+    wanted |= {f"topics/{t.slug}/index.html" for t in (*old.topics, *new.topics)
+               if changed & {*t.episodes, *(n for n, _ in t.sections)}}
+    wanted |= {f"contributors/{c.slug}/index.html" for c in (*old.contributors, *new.contributors)
+               if changed & _mentions(c)}
+    if _topic_counts(old) != _topic_counts(new):
+        wanted.add("topics/index.html")
+    if _people_counts(old) != _people_counts(new):
+        wanted.add("contributors/index.html")
+    episodes = [s.by_number[n] for s in (old, new) for n in changed if n in s.by_number]
+    if any(e.questions for e in episodes):
+        wanted.add("questions/index.html")
+    return Change(frozenset(p for p in paths if p in wanted or not _known(p)))
+
+
+def _episode_pages(site: Site, changed: Set[int], old_related: Related,
+                   new_related: Related) -> set[int]:
+    """The changed episodes, their neighbours (prev/next) and pages listing them as related."""
+    order = [e.number for e in site.episodes]
+    position = {n: i for i, n in enumerate(order)}
+    pages = set(changed)
+    for n in changed:
+        i = position[n]
+        pages.update(order[j] for j in (i - 1, i + 1) if 0 <= j < len(order))
+    for n in order:
+        before, after = old_related.get(n, ()), new_related.get(n, ())
+        if before != after or changed & {*before, *after}:
+            pages.add(n)
+    return pages
+
+
+def _mentions(c: Contributor) -> set[int]:
+    return {*c.hosted, *(n for n, _ in c.contributed), *(n for n, _ in c.asked)}
+
+
+def _renamed(old: Iterable[Topic | Contributor], new: Iterable[Topic | Contributor]) -> bool:
+    """A name kept across the edit but shown differently or at another URL: links everywhere move."""
+    before = {identity(x.name): (x.name, x.slug) for x in old}
+    after = {identity(x.name): (x.name, x.slug) for x in new}
+    return any(before[k] != after[k] for k in before.keys() & after.keys()) \
+        or any(slug in {s for _, s in before.values()} and key not in before
+               for key, (_, slug) in after.items())
+
+
+def _topic_counts(site: Site) -> list[tuple[str, str, int]]:
+    return [(t.name, t.slug, len(t.episodes)) for t in site.topics]
+
+
+def _people_counts(site: Site) -> list[tuple[str, str, int, int, int]]:
+    return [(c.name, c.slug, len(c.hosted), len(c.contributed), len(c.asked))
+            for c in site.contributors]
+
+
+def _known(path: str) -> bool:
+    """Page kinds whose dependencies the rules above describe; every other page is re-rendered."""
+    parts = path.split("/")
+    return (len(parts) == 3 and parts[0] in ("episodes", "topics", "contributors")
+            and parts[2] == "index.html") \
+        or path in ("topics/index.html", "contributors/index.html", "questions/index.html",
+                    "404.html")
