@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from ..diagnostics import Diagnostic, diagnostic, did_you_mean
 from ..urls import is_web_url
-from .frontmatter import Path, YamlDoc
+from .frontmatter import KeyPath, YamlDoc
 from .sections import SECTION_KINDS, normalize_title
 
 Kind = Literal["int", "str", "date", "bool", "names", "name_or_names", "mapping", "time", "url"]
@@ -81,13 +81,13 @@ class FieldChecker:
         self.doc, self.file, self.lines = doc, file, lines
         self.diagnostics: list[Diagnostic] = []
 
-    def report(self, code: str, message: str, path: Path, hint: str, *, key: bool = False) -> None:
+    def report(self, code: str, message: str, path: KeyPath, hint: str, *, key: bool = False) -> None:
         line, col = self.doc.where(path, key=key)
         width = len(str(path[-1])) if key and path else 0
         self.diagnostics.append(diagnostic(code, message, self.file, line, col, hint=hint,
                                            source=self.lines, width=width))
 
-    def check(self, data: dict[str, Any], fields: Sequence[Field], path: Path = ()) -> dict[str, Any]:
+    def check(self, data: dict[str, Any], fields: Sequence[Field], path: KeyPath = ()) -> dict[str, Any]:
         """Return the values that passed, keyed by field name; report everything else."""
         known = {f.name: f for f in fields}
         for key in data:
@@ -115,7 +115,7 @@ class FieldChecker:
                 clean[f.name] = value
         return clean
 
-    def convert(self, value: Any, f: Field, path: Path) -> Any:
+    def convert(self, value: Any, f: Field, path: KeyPath) -> Any:
         if f.kind == "int" and re.fullmatch(r"0\d+", self.doc.raw.get(path, "")):
             value = int(self.doc.raw[path], 10)  # YAML 1.1 reads 010 as octal 8, 008 as text
         converted = _CONVERTERS[f.kind](value)
@@ -136,7 +136,7 @@ class FieldChecker:
             return self.each(converted, f.each, path)
         return converted
 
-    def each(self, data: dict[str, Any], f: Field, path: Path) -> dict[str, Any]:
+    def each(self, data: dict[str, Any], f: Field, path: KeyPath) -> dict[str, Any]:
         """A mapping keyed by free names (e.g. `people:`): every value is checked against `f`."""
         clean: dict[str, Any] = {}
         for key, value in data.items():
@@ -194,7 +194,7 @@ def _calendar_problem(value: Any) -> str:
     return f"{calendar.month_name[month]} {year} has {days} days" if day > days or day < 1 else ""
 
 
-def _suggest(key: str, known: Iterable[str], path: Path) -> str:
+def _suggest(key: str, known: Iterable[str], path: KeyPath) -> str:
     """Did-you-mean for a key; under `sections:` section titles (新闻, Practice) count too."""
     if path != ("sections",):
         return did_you_mean(key, known)

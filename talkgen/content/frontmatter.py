@@ -39,7 +39,7 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _constructor = yaml.constructor.SafeConstructor()
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
 
 @dataclass
@@ -82,12 +82,12 @@ class YamlDoc:
     """Plain Python values plus where each came from (by key path)."""
 
     data: dict[str, Any]
-    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    raw: dict[Path, str] = field(default_factory=dict)  # scalars as written (010 is not 8)
+    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[KeyPath, str] = field(default_factory=dict)  # scalars as written (010 is not 8)
     slips: list[Slip] = field(default_factory=list)  # typing slips YAML did not fail on
 
-    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+    def where(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of the nearest parent."""
         table = self.key_positions if key else self.positions
         while path:
@@ -192,10 +192,10 @@ class _Reader:
 
     def __init__(self, first_line: int, file: str, lines: Sequence[str]) -> None:
         self.first_line, self.file, self.lines = first_line, file, lines
-        self.positions: dict[Path, tuple[int, int]] = {}
-        self.key_positions: dict[Path, tuple[int, int]] = {}
+        self.positions: dict[KeyPath, tuple[int, int]] = {}
+        self.key_positions: dict[KeyPath, tuple[int, int]] = {}
         self.diagnostics: list[Diagnostic] = []
-        self.raw: dict[Path, str] = {}
+        self.raw: dict[KeyPath, str] = {}
         self._seen: set[int] = set()
 
     def at(self, node: Node) -> tuple[int, int]:
@@ -206,7 +206,7 @@ class _Reader:
         self.diagnostics.append(diagnostic(code, message, self.file, line, col, hint=hint,
                                            source=self.lines))
 
-    def value(self, node: Node, path: Path) -> Any:
+    def value(self, node: Node, path: KeyPath) -> Any:
         if id(node) in self._seen:
             self.fail("E030", "YAML aliases (*name) are not allowed in front matter", node,
                       "write the value out instead of referring to an anchor")
@@ -225,7 +225,7 @@ class _Reader:
                   "remove the tag; front matter holds plain strings, numbers, dates and lists")
         return None
 
-    def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+    def mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = self.value(key_node, (*path, "<key>"))

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, diagnostic
 from ..model import Episode, identity
-from .frontmatter import Path, YamlDoc
+from .frontmatter import KeyPath, YamlDoc
 
 MAX_TOPICS = 30  # distinct topics per episode: front matter `topics` plus every section's
 MAX_PEOPLE = 100  # distinct names per episode: hosts, editors, contributors, who asked questions
@@ -26,7 +26,7 @@ Where = tuple[int, int]
 def check_episode(episode: Episode, meta: Mapping[str, Any], file: str, lines: Sequence[str],
                   doc: YamlDoc) -> list[Diagnostic]:
     """E091 for each limit the episode goes over, at the value that goes over it."""
-    def placed(found: list[tuple[Path, str]]) -> list[tuple[Where, str]]:
+    def placed(found: list[tuple[KeyPath, str]]) -> list[tuple[Where, str]]:
         return [(doc.where(path), name) for path, name in found]
 
     def report(where: Where, message: str, hint: str) -> None:
@@ -58,14 +58,14 @@ def check_episode(episode: Episode, meta: Mapping[str, Any], file: str, lines: S
     return out
 
 
-def _listed(meta: Mapping[str, Any], key: str) -> list[tuple[Path, str]]:
+def _listed(meta: Mapping[str, Any], key: str) -> list[tuple[KeyPath, str]]:
     value = meta.get(key, ())
     if isinstance(value, str):
         return [((key,), value)]
     return [((key, i), v) for i, v in enumerate(value)]
 
 
-def _names(meta: Mapping[str, Any], key: str) -> list[tuple[Path, str]]:
+def _names(meta: Mapping[str, Any], key: str) -> list[tuple[KeyPath, str]]:
     """Names under `key` in the front matter and in every section's metadata, with their paths."""
     found = _listed(meta, key)
     for kind, extra in meta.get("sections", {}).items():

@@ -7,13 +7,12 @@ lines and the 【label】 lines that became front matter change. Where lines go 
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 from ..content.sections import SectionTable, normalize_title
 from ..diagnostics import Diagnostic
 from .blocks import Block, between
-from .document import Document
+from .document import WIDE_SCRIPT, Document
 from .meta import Meta, MetaReader
 from .outline import Outline, is_title, match_section
 from .questions import EMPTY_ANSWER, FreeTalk
@@ -23,7 +22,6 @@ LEFTOVER_LABELS = ("参考资料", "参考文献", "参考链接", "参考", "�
                    "附录", "references", "refs", "chat", "chat log", "appendix")
 UNSORTED_TITLES = ("未归类内容", "Unsorted")  # for Chinese and for other notes
 GAP_ENDS_ANSWERS = 2  # this many blank lines after an answer end the Q&A list
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def leftover_message(title: str, block: Block, labelled: bool, gap: int, section: str) -> str:
@@ -124,7 +122,7 @@ class Reader:
         if self.answering and not self.leftover and self.gap >= GAP_ENDS_ANSWERS \
                 and not (block.type == "paragraph_open" and
                          self.talk.is_question_paragraph(block.plain)):
-            title = UNSORTED_TITLES[0 if _CJK.search("\n".join(lines)) else 1]
+            title = UNSORTED_TITLES[0 if WIDE_SCRIPT.search("\n".join(lines)) else 1]
             self.start_leftover(title, block, labelled=False)
         if block.type == "paragraph_open":
             self.check_section_label(block)

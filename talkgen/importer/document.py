@@ -8,6 +8,7 @@ document's structure and remember, per line, where it came from ("page 3", "para
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, diagnostic
@@ -38,4 +39,6 @@ class Document:
                           width=len(self.lines[line].rstrip()))
 
 
+# Text written in a wide script (CJK, kana, full-width forms): such notes get Chinese titles.
+WIDE_SCRIPT = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 IMAGE_PREFIX = "talkgen-image:"  # image links point here until the episode's folder is known

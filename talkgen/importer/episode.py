@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..content.sections import SectionTable
+from .document import WIDE_SCRIPT
 from .meta import Meta
-
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 @dataclass
@@ -64,7 +63,7 @@ def title(base: str, topics: list[str]) -> str:
     """`OpenLLM Talk 001` + the first three topics: the index page then says what it was about."""
     if not topics or len(base) > 40:
         return base
-    wide = bool(_CJK.search(base + "".join(topics[:3])))
+    wide = bool(WIDE_SCRIPT.search(base + "".join(topics[:3])))
     return base + ("：" if wide else ": ") + ("；" if wide else "; ").join(topics[:3])
 
 
