@@ -15,7 +15,7 @@ from .conftest import run_talkgen
 
 SITE_FILES = {"talkgen.yaml", "episodes/001.md", ".gitignore", "requirements.txt",
               ".github/workflows/pages.yml", "schemas/episode.schema.json",
-              "schemas/talkgen.content.fields.json"}
+              "schemas/talkgen.schema.json"}
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
@@ -102,7 +102,7 @@ def test_the_scaffold_names_the_schema_init_writes(tmp_path: Path) -> None:
     assert lines[1] == "# yaml-language-server: $schema=../schemas/episode.schema.json"
     assert (tmp_path / "episodes" / "../schemas/episode.schema.json").is_file()
     config_first = (tmp_path / "talkgen.yaml").read_text(encoding="utf-8").splitlines()[0]
-    assert config_first == "# yaml-language-server: $schema=schemas/talkgen.content.fields.json"
+    assert config_first == "# yaml-language-server: $schema=schemas/talkgen.schema.json"
 
 
 def test_site_files_are_deterministic() -> None:

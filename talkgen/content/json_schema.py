@@ -15,7 +15,7 @@ from .config import CONFIG_FIELDS
 from .fields import EPISODE_FIELDS, MAX_NAME, MAX_NUMBER, Field
 
 DIALECT = "http://json-schema.org/draft-07/schema#"  # the one every YAML editor supports
-FILES = {"episode": "episode.schema.json", "config": "talkgen.content.fields.json"}
+FILES = {"episode": "episode.schema.json", "config": "talkgen.schema.json"}
 SITE_SCHEMAS = "schemas"  # where `talkgen init` writes them in a site
 
 _NAME: dict[str, Any] = {"type": ["string", "number"], "minLength": 1, "maxLength": MAX_NAME,
