@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from talkgen import pool
+from talkgen.build import pool
 from talkgen.build.pipeline import build as talkgen_build
 from talkgen.build.pipeline import gather
 from talkgen.content.config import load_config

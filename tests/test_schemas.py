@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
-from talkgen import frontmatter
 from talkgen.build.pipeline import check
+from talkgen.content import frontmatter
 from talkgen.content.config import load_config
 from talkgen.content.episode import decode
 from talkgen.content.fields import EPISODE_FIELDS, FieldChecker
