@@ -28,17 +28,37 @@ class Urls:
         return self.url(episode_path(number)) + (f"#{quote(fragment, safe='')}" if fragment else "")
 
     def topic(self, slug: str) -> str:
-        return self.url(f"topics/{slug}/")
+        return self.url(topic_path(slug))
 
     def contributor(self, slug: str) -> str:
-        return self.url(f"contributors/{slug}/")
+        return self.url(contributor_path(slug))
 
     def static(self, name: str) -> str:
         return self.url(f"static/{name}")
 
 
+# Output paths, relative to the output folder. A page "x/" is written as "x/index.html".
+INDEX = "index.html"
+TOPICS, CONTRIBUTORS, QUESTIONS, READING = "topics/", "contributors/", "questions/", "reading/"
+NOT_FOUND = "404.html"
+FEED = "feed.xml"
+
+
 def episode_path(number: int) -> str:
     return f"episodes/{number:03d}/"
+
+
+def topic_path(slug: str) -> str:
+    return f"{TOPICS}{slug}/"
+
+
+def contributor_path(slug: str) -> str:
+    return f"{CONTRIBUTORS}{slug}/"
+
+
+def page_file(path: str) -> str:
+    """A page's folder ("topics/x/", or "" for the home page) → the file written for it."""
+    return path + INDEX
 
 
 LINK_SCHEMES = ("http", "https", "mailto")

@@ -20,6 +20,8 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostic, format_text
+from ..urls import NOT_FOUND as NOT_FOUND_PAGE
+from ..urls import page_file
 from .builder import Outcome
 from .hosts import HostCheck
 from .livereload import EVENTS_PATH, event, inject, overlay_payload
@@ -64,7 +66,7 @@ def output_path(target: str, base_path: str) -> str | None:
     if any(p in (".", "..") for p in parts) or any(p == "" for p in parts[:-1]):
         return None
     rel = "/".join(parts)
-    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+    return page_file(rel) if rel == "" or rel.endswith("/") else rel
 
 
 def content_type(path: str) -> str:
@@ -252,7 +254,7 @@ class _Handler(BaseHTTPRequestHandler):
                               {"Location": location})
         status = HTTPStatus.OK
         if body is None or path is None:
-            status, path = HTTPStatus.NOT_FOUND, "404.html"
+            status, path = HTTPStatus.NOT_FOUND, NOT_FOUND_PAGE
             body = app.builder.read(path) or b"<!doctype html><title>404</title><h1>Not found</h1>"
         kind = content_type(path)
         if kind.startswith("text/html"):

@@ -10,7 +10,17 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
 from ..model import Contributor, Episode, Site, Topic, identity
-from ..urls import episode_path
+from ..urls import (
+    CONTRIBUTORS,
+    INDEX,
+    NOT_FOUND,
+    QUESTIONS,
+    TOPICS,
+    contributor_path,
+    episode_path,
+    page_file,
+    topic_path,
+)
 from .indexes import related
 
 Related = Mapping[int, tuple[int, ...]]
@@ -74,19 +84,19 @@ def affected(old: Site, new: Site, changed: Set[int], old_related: Related,
     if [e.number for e in old.episodes] != [e.number for e in new.episodes] \
             or _renamed(old.topics, new.topics) or _renamed(old.contributors, new.contributors):
         return EVERYTHING  # the footer count, prev/next chains or links on every page move
-    wanted = {episode_path(n) + "index.html" for n in _episode_pages(new, changed, old_related,
+    wanted = {page_file(episode_path(n)) for n in _episode_pages(new, changed, old_related,
                                                                      new_related)}
-    wanted |= {f"topics/{t.slug}/index.html" for t in (*old.topics, *new.topics)
+    wanted |= {page_file(topic_path(t.slug)) for t in (*old.topics, *new.topics)
                if changed & {*t.episodes, *(n for n, _ in t.sections)}}
-    wanted |= {f"contributors/{c.slug}/index.html" for c in (*old.contributors, *new.contributors)
+    wanted |= {page_file(contributor_path(c.slug)) for c in (*old.contributors, *new.contributors)
                if changed & _mentions(c)}
     if _topic_counts(old) != _topic_counts(new):
-        wanted.add("topics/index.html")
+        wanted.add(page_file(TOPICS))
     if _people_counts(old) != _people_counts(new):
-        wanted.add("contributors/index.html")
+        wanted.add(page_file(CONTRIBUTORS))
     episodes = [s.by_number[n] for s in (old, new) for n in changed if n in s.by_number]
     if any(e.questions for e in episodes):
-        wanted.add("questions/index.html")
+        wanted.add(page_file(QUESTIONS))
     return Change(frozenset(p for p in paths if p in wanted or not _known(p)))
 
 
@@ -131,7 +141,6 @@ def _people_counts(site: Site) -> list[tuple[str, str, int, int, int]]:
 def _known(path: str) -> bool:
     """Page kinds whose dependencies the rules above describe; every other page is re-rendered."""
     parts = path.split("/")
-    return (len(parts) == 3 and parts[0] in ("episodes", "topics", "contributors")
-            and parts[2] == "index.html") \
-        or path in ("topics/index.html", "contributors/index.html", "questions/index.html",
-                    "404.html")
+    return (len(parts) == 3 and f"{parts[0]}/" in ("episodes/", TOPICS, CONTRIBUTORS)
+            and parts[2] == INDEX) \
+        or path in (page_file(TOPICS), page_file(CONTRIBUTORS), page_file(QUESTIONS), NOT_FOUND)

@@ -16,11 +16,11 @@ from ..content.config import SiteConfig
 from ..diagnostics import Diagnostic, diagnostic
 from ..messages import Messages
 from ..model import Episode, Site, identity
-from ..urls import Urls, episode_path
+from ..urls import FEED, INDEX, NOT_FOUND, Urls, episode_path, page_file, topic_path
 from .video import platform_name
 
 EPOCH = dt.date(1970, 1, 1)  # the "updated" date of a feed with no episodes
-NOT_LISTED = {"404.html"}
+NOT_LISTED = {NOT_FOUND}
 _ANCHOR = re.compile(r'<a class="anchor" href="[^"]*" aria-label="[^"]*">#</a>')
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
 
@@ -30,12 +30,12 @@ def crawler_files(site: Site, config: SiteConfig,
     """feed.xml, topics/<slug>/feed.xml, sitemap.xml and robots.txt; W061 without a base_url."""
     urls = Urls(config.base_path, config.base_url)
     feeds = Feeds(site, config, urls)
-    files = {"feed.xml": feeds.atom("feed.xml", config.title, "", site.episodes)}
+    files = {FEED: feeds.atom(FEED, config.title, "", site.episodes)}
     for topic in site.topics:
-        path = f"topics/{topic.slug}/feed.xml"
+        path = topic_path(topic.slug) + FEED
         episodes = [site.by_number[n] for n in topic.episodes if n in site.by_number]
         # summaries only: whole episodes here would copy each one into every topic it names
-        files[path] = feeds.atom(path, f"{config.title} · {topic.name}", f"topics/{topic.slug}/",
+        files[path] = feeds.atom(path, f"{config.title} · {topic.name}", topic_path(topic.slug),
                                  episodes, full=False)
     if config.base_url:  # a sitemap's <loc> must be absolute: without base_url there is none
         files["sitemap.xml"] = sitemap(site, urls, page_paths)
@@ -141,11 +141,11 @@ def timestamp(day: dt.date, clock: str = "", zone: dt.tzinfo = dt.UTC) -> str:
 def sitemap(site: Site, urls: Urls, page_paths: Iterable[str]) -> str:
     """Every page; an episode's lastmod is its date, an index's is its newest episode's."""
     newest = max((e.date for e in site.episodes), default=None)
-    dates = {episode_path(e.number) + "index.html": e.date for e in site.episodes}
+    dates = {page_file(episode_path(e.number)): e.date for e in site.episodes}
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in sorted(p for p in page_paths if p not in NOT_LISTED):
-        where = path.removesuffix("index.html")
+        where = path.removesuffix(INDEX)
         loc = urls.absolute(where)
         lines.append(f"  <url><loc>{escape(loc)}</loc>")
         lastmod = dates.get(path, newest)

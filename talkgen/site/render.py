@@ -22,7 +22,20 @@ from ..content.reading_list import KINDS, Entry, anchor, reading_list
 from ..content.reading_time import reading_minutes
 from ..messages import Messages
 from ..model import Episode, Heading, Question, Section, Site, Topic, identity
-from ..urls import Urls, episode_path, is_safe_link
+from ..urls import (
+    CONTRIBUTORS,
+    FEED,
+    NOT_FOUND,
+    QUESTIONS,
+    READING,
+    TOPICS,
+    Urls,
+    contributor_path,
+    episode_path,
+    is_safe_link,
+    page_file,
+    topic_path,
+)
 from .indexes import related
 from .qa import split_questions
 from .template_env import environment as template_environment
@@ -78,23 +91,23 @@ class Renderer:
         def add(path: str, template: str, context: Callable[[], dict[str, Any]]) -> None:
             plan[path] = lambda: self.page(path, template, context())
 
-        add("index.html", "index.html", self.home)
+        add(page_file(""), "index.html", self.home)
         for episode in self.site.episodes:
-            add(episode_path(episode.number) + "index.html", "episode.html",
+            add(page_file(episode_path(episode.number)), "episode.html",
                 partial(self.episode, episode))
-        add("topics/index.html", "topics.html", lambda: {"topics": [
+        add(page_file(TOPICS), "topics.html", lambda: {"topics": [
             self.topic_link(t.name) | {"count": len(t.episodes)} for t in self.site.topics]})
         for topic in self.site.topics:
-            add(f"topics/{topic.slug}/index.html", "topic.html", partial(self.topic, topic))
-        add("contributors/index.html", "contributors.html", lambda: {"people": [
+            add(page_file(topic_path(topic.slug)), "topic.html", partial(self.topic, topic))
+        add(page_file(CONTRIBUTORS), "contributors.html", lambda: {"people": [
             self.person_link(c.name) | {"hosted": len(c.hosted), "contributed": len(c.contributed),
                                         "asked": len(c.asked)} for c in self.site.contributors]})
         for person in self.site.contributors:
-            add(f"contributors/{person.slug}/index.html", "contributor.html",
+            add(page_file(contributor_path(person.slug)), "contributor.html",
                 partial(self.person, person))
-        add("questions/index.html", "questions.html", self.questions)
-        add("reading/index.html", "reading.html", self.reading)
-        add("404.html", "404.html", dict)
+        add(page_file(QUESTIONS), "questions.html", self.questions)
+        add(page_file(READING), "reading.html", self.reading)
+        add(NOT_FOUND, "404.html", dict)
         return plan
 
     def page(self, path: str, template: str, context: dict[str, Any]) -> Page:
@@ -178,7 +191,7 @@ class Renderer:
         seen: dict[str, dict[str, str]] = {}
         for item in e.references:
             seen.setdefault(item.key, {"title": item.title, "kind": self.t(f"kind_{item.kind}"),
-                                       "url": self.urls.url("reading/") + "#" + anchor(item.key)})
+                                       "url": self.urls.url(READING) + "#" + anchor(item.key)})
         return list(seen.values())
 
     def section(self, e: Episode, s: Section) -> dict[str, Any]:
@@ -213,7 +226,7 @@ class Renderer:
             links = [{"title": s.title, "url": self.urls.episode(number, s.anchor)}
                      for s in e.sections if s.kind in sections[number]]
             episodes.append(self.episode_card(e) | {"sections": links})
-        return {"topic": {"name": topic.name, "feed": self.urls.url(f"topics/{topic.slug}/feed.xml")},
+        return {"topic": {"name": topic.name, "feed": self.urls.url(topic_path(topic.slug) + FEED)},
                 "episodes": episodes}
 
     def person(self, person: Any) -> dict[str, Any]:

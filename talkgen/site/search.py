@@ -17,16 +17,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic, diagnostic
+from ..urls import READING, page_file
 from .render import Page
 
 FOLDER = "pagefind"
 INDEXED = "episodes/"  # the index pages only repeat what the episodes say
-READING = "reading/index.html"  # …except the reading list, whose entries are searched too
+READING_PAGE = page_file(READING)  # …except the reading list, whose entries are searched too
 
 
 def indexed(path: str) -> bool:
     """Pages the search index holds: the episodes and the reading list."""
-    return path.startswith(INDEXED) or path == READING
+    return path.startswith(INDEXED) or path == READING_PAGE
 EXCLUDED = [".anchor"]  # the "#" link in every heading would end each sub-result title
 ENTRY = "pagefind-entry.json"
 SECONDS = 60.0  # a Pagefind that crashed never answers; give up after this long
