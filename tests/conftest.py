@@ -82,3 +82,19 @@ def fixture_site(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURES / "site", target)
     return target
 
+
+
+def build_fixture(factory: pytest.TempPathFactory, name: str) -> Path:
+    """Copy tests/fixtures/NAME, build it without search as a user would; the output folder."""
+    site = factory.mktemp(name) / "site"
+    shutil.copytree(FIXTURES / name, site)
+    result = run_talkgen("build", "--no-search", cwd=site)
+    assert result.returncode == 0, result.stderr
+    return site / "_site"
+
+
+@pytest.fixture(scope="session")
+def reading_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/reading built once per test process: recordings, chapters, labels, Q&A and
+    papers mentioned several ways. Read it; never change it."""
+    return build_fixture(tmp_path_factory, "reading")

@@ -4,7 +4,6 @@ the search switch and the favicon."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,12 @@ import pytest
 from talkgen.content.chapters import seconds
 from talkgen.site.video import recording
 
-from .conftest import FIXTURES, run_talkgen
+from .conftest import run_talkgen
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("components") / "site"
-    shutil.copytree(FIXTURES / "reading", site)
-    result = run_talkgen("build", "--no-search", cwd=site)
-    assert result.returncode == 0, result.stderr
-    return site / "_site"
+@pytest.fixture
+def built(reading_site: Path) -> Path:
+    return reading_site
 
 
 def read(built: Path, path: str) -> str:

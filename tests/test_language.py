@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 from talkgen.messages import Messages, available
 
-from .conftest import FIXTURES, REPO, run_talkgen
+from .conftest import REPO, build_fixture
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 CATALOGUES = REPO / "talkgen" / "data" / "messages"
@@ -80,20 +79,12 @@ def test_language_picks_the_catalogue() -> None:
 
 @pytest.fixture(scope="module")
 def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("en") / "site"
-    shutil.copytree(FIXTURES / "english", site)
-    result = run_talkgen("build", "--no-search", cwd=site)
-    assert result.returncode == 0, result.stderr
-    return site / "_site"
+    return build_fixture(tmp_path_factory, "english")
 
 
-@pytest.fixture(scope="module")
-def chinese(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("zh") / "site"
-    shutil.copytree(FIXTURES / "reading", site)
-    result = run_talkgen("build", "--no-search", cwd=site)
-    assert result.returncode == 0, result.stderr
-    return site / "_site"
+@pytest.fixture
+def chinese(reading_site: Path) -> Path:
+    return reading_site
 
 
 NAMES_EN = {"Ada", "Grace", "Linus"}

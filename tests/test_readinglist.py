@@ -19,13 +19,9 @@ from .conftest import FIXTURES, REPO, run_talkgen
 BASE_PATH = "/talk/"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("reading") / "site"
-    shutil.copytree(FIXTURES / "reading", site)
-    result = run_talkgen("build", "--no-search", cwd=site)
-    assert result.returncode == 0, result.stderr
-    return site / "_site"
+@pytest.fixture
+def built(reading_site: Path) -> Path:
+    return reading_site
 
 
 class _Page(HTMLParser):

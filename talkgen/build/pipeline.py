@@ -382,7 +382,7 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: _Clock,
     if builds is not None and result.site is not None:
         builds.write(BUILD_FILE, Previous(str(out), result.check.keys, result.related, written))
     result.input_bytes = sum(_size(p) for p in episode_files(config)[0])
-    result.output_bytes = sum(_size(p) for p in out.rglob("*"))
+    result.output_bytes = sum(size for size, _ in written.values())  # listed once, above
     result.seconds = clock.total()
     return result
 

@@ -26,7 +26,7 @@ def output_problem(out: Path, root: Path) -> str | None:
         if link is not None:
             shown = link.relative_to(root).as_posix()
             return f'"{shown}" is a symlink; the output folder must be a real folder in the site'
-    elif _is_symlink(lexical):
+    elif lexical.is_symlink():
         return f"{lexical} is a symlink; give the real folder instead"
     resolved = lexical.resolve()
     reason = _protected(resolved, root)
@@ -39,16 +39,9 @@ def _first_symlink(root: Path, path: Path) -> Path | None:
     current = root
     for part in path.relative_to(root).parts:
         current = current / part
-        if _is_symlink(current):
+        if current.is_symlink():
             return current
     return None
-
-
-def _is_symlink(path: Path) -> bool:
-    try:
-        return stat.S_ISLNK(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def _protected(out: Path, root: Path) -> str | None:
