@@ -41,8 +41,6 @@ from .qa import split_questions
 from .template_env import environment as template_environment
 from .video import recording
 
-SECTION_LABELS = {"free_talk": "Free Talk"}
-
 
 @dataclass(frozen=True)
 class Page:
