@@ -176,7 +176,7 @@ def measure(trees: dict[str, Path], root: Path, one: Path, runs: int, work: Path
 
 def phases(tree: Path, site: Path) -> str:
     """Where the time of one cold build goes (the build's own phase timer), for the profile."""
-    code = ("import json, sys; from pathlib import Path; from talkgen.build.pipeline import build; "
+    code = ("import json, sys; from pathlib import Path; from talkgen.build.publish import build; "
             "from talkgen.content.config import load_config; config, _ = load_config(Path('.')); "
             "print(json.dumps(build(config).phases))")
     clean(site)

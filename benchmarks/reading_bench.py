@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 sys.path.insert(0, str(REPO))
 
-from talkgen.build.pipeline import check  # noqa: E402
+from talkgen.build.check import check  # noqa: E402
 from talkgen.content.config import load_config  # noqa: E402
 from talkgen.content.reading_list import found_in, reading_list  # noqa: E402
 from talkgen.site.indexes import build_site  # noqa: E402

@@ -184,7 +184,7 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from .build.pipeline import check
+    from .build.check import check
     from .content.config import CONFIG_FILE
 
     config, problems = _config(args)
@@ -210,7 +210,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .build.pipeline import build
+    from .build.publish import build
     from .content.config import is_base_url
 
     if args.base_url is not None and not is_base_url(args.base_url):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from talkgen.build import pool
-from talkgen.build.pipeline import build as talkgen_build
-from talkgen.build.pipeline import gather
+from talkgen.build.gather import gather
+from talkgen.build.publish import build as talkgen_build
 from talkgen.content.config import load_config
 from talkgen.site.output_folder import MARKER
 from talkgen.site.search import search_files

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.build.pipeline import gather
+from talkgen.build.gather import gather
 from talkgen.content.config import load_config
 from talkgen.site.output_folder import MARKER, MARKER_TEXT
 

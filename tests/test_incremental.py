@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.build.pipeline import build, gather
+from talkgen.build.gather import gather
+from talkgen.build.publish import build
 from talkgen.content.config import load_config
 from talkgen.model import identity
 from talkgen.preview.builder import Preview

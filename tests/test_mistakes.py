@@ -102,7 +102,7 @@ def test_errors_come_first_then_each_kind_in_line_order(tmp_path: Path,
 @pytest.mark.parametrize("name", ["question-without-colon", "question-numbered",
                                   "question-chinese-label", "question-ascii-colon"])
 def test_loosely_written_questions_reach_the_questions_index(name: str, tmp_path: Path) -> None:
-    from talkgen.build.pipeline import check
+    from talkgen.build.check import check
     from talkgen.content.config import SiteConfig
 
     result = check(SiteConfig(root=site_with(MISTAKES / f"{name}.md", "002.md", tmp_path)))
@@ -140,7 +140,7 @@ def test_json_github_and_the_preview_overlay_say_the_same(tmp_path: Path,
     github = capsys.readouterr().out
     assert github.startswith("::error file=episodes/002.md,line=4,col=5,title=E035::")
     assert str(as_json["hint"]) in github
-    from talkgen.build.pipeline import check
+    from talkgen.build.check import check
     from talkgen.content.config import SiteConfig
 
     [overlay] = overlay_payload(check(SiteConfig(root=tmp_path)).diagnostics)

@@ -9,10 +9,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from talkgen.content.body import Context, refuse_unsafe_links
+from talkgen.content.body_context import Context
 from talkgen.content.config import SiteConfig
 from talkgen.content.episode import parse_episode
 from talkgen.content.markdown import parser, render
+from talkgen.content.unsafe_links import refuse_unsafe_links
 from talkgen.site.indexes import assign_slugs, slugify
 from talkgen.urls import Urls, is_safe_link
 

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from talkgen.build.pipeline import check
+from talkgen.build.check import check
 from talkgen.content import frontmatter
 from talkgen.content.config import load_config
 from talkgen.content.episode import decode

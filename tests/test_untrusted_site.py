@@ -146,7 +146,7 @@ def test_a_signed_cache_of_the_wrong_shape_is_rejected_not_trusted(fixture_site:
 
 
 def _salt_of(site: Path, name: str, key_home: Path) -> str:
-    from talkgen.build.pipeline import page_salt
+    from talkgen.build.previous import page_salt
 
     config, _ = load_config(site)
     config = config.with_overrides(output=site / "_site", search=False)

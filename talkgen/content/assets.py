@@ -24,7 +24,7 @@ _NOT_RELATIVE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:|//|/|#|\?)")
 def output_path(target: str) -> tuple[str, str] | None:
     """A relative target written in an episode → (site-relative path, "?query#fragment"), or
     None for what stays as written: absolute URLs, anchors, episode files (NNN.md, which
-    body.py links to pages) and paths leaving the site."""
+    link_checks.py links to pages) and paths leaving the site."""
     if not target or _NOT_RELATIVE.match(target):
         return None
     cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))

@@ -14,12 +14,14 @@ from ..diagnostics import Diagnostic, diagnostic
 from ..model import Episode, Section, identity
 from ..urls import Urls
 from . import frontmatter, limits, sense, xmltext
-from .body import Body, Context, headings, questions, read_body
+from .body import Body, read_body
+from .body_context import Context
 from .chapters import Chapter, resolve
 from .config import SiteConfig
 from .fields import EPISODE_FIELDS, FieldChecker
 from .markdown import parser, render
 from .reading_list import found_in
+from .section_parts import headings, questions
 
 MAX_BYTES = 8 * 1024 * 1024
 EPISODE_NAME = re.compile(r"^(\d{1,6})\.md$")

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build.pipeline import SiteOutput, generated_files, render_page
+from ..build.gather import SiteOutput, generated_files
+from ..build.page_render import render_page
 from ..content.config import CONFIG_FILE, SiteConfig, load_config
 from ..diagnostics import Diagnostic, sort_diagnostics
 from ..site.rebuild import plan_rebuild

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..build.pipeline import render_page
+from ..build.page_render import render_page
 from ..content.config import SiteConfig
 from ..diagnostics import Diagnostic
 from ..model import Site

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..build.check import check_loaded
 from ..build.load import load_all
-from ..build.pipeline import check_loaded
 from ..content.config import SiteConfig
 from ..content.episode import Loaded, episode_files
 from ..diagnostics import Diagnostic, sort_diagnostics
