@@ -75,7 +75,7 @@ def test_a_zero_byte_key_never_lets_a_forged_cache_run_code(fixture_site: Path, 
     for name in ("episodes.pickle", "episodes.json"):  # signed with the empty key, as before
         for signature in (hmac.new(b"", salt.encode() + payload, hashlib.sha256).digest(),
                           hmac.new(b"", salt.encode() + b"\0" + payload, hashlib.sha256).digest()):
-            (folder / name).write_bytes(signature + payload)
+            (folder / name).write_bytes(payload + signature)
             code, stderr = build(fixture_site, key_home)
             assert code == 0, stderr
             assert not marker.exists(), "the forged cache ran a command"
@@ -135,12 +135,12 @@ def test_a_signed_cache_of_the_wrong_shape_is_rejected_not_trusted(fixture_site:
     for name in ("episodes.json", "build.json"):
         blob = (folder / name).read_bytes()
         store_salt = _salt_of(fixture_site, name, key_home)
-        values = json.loads(blob[32:])
+        values = json.loads(blob[:-32])  # the signature comes last (written as it streams)
         for forged in (_retyped(values), {"__class__": "os.system"}, [values, values], "x" * 10):
             payload = json.dumps(forged).encode()
             signature = hmac.new(signing, store_salt.encode() + b"\0" + payload,
                                  hashlib.sha256).digest()
-            (folder / name).write_bytes(signature + payload)
+            (folder / name).write_bytes(payload + signature)
             assert build(fixture_site, key_home)[0] == 0
             assert tree_digest(fixture_site / "_site") == reference
 

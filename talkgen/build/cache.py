@@ -15,6 +15,7 @@ import functools
 import hashlib
 import hmac
 import importlib.metadata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,12 @@ from typing import Any
 from .. import __version__
 from ..site.nofollow import create_new, is_real_dir, read_regular, replace_file
 from ..site.theme import theme_root
-from .codec import DecodeError, dumps, loads
+from .codec import DecodeError, iterdumps, loads
 from .signing import signing_key
 
 FOLDER = ".talkgen-cache"
 MAX_BYTES = 1 << 30  # far above any real site; a file claiming more is not read
+_SIGNATURE = 32  # bytes of HMAC-SHA256 at the end of each file (written last, as it streams)
 _PACKAGE = Path(__file__).resolve().parent.parent  # talkgen/
 # Every library whose version can change a byte of the output.
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "linkify-it-py", "Pygments", "Jinja2", "PyYAML",
@@ -83,8 +85,10 @@ class Store:
         blob = read_regular(self.folder / name, MAX_BYTES)
         if blob is None:
             return None
-        signature, payload = blob[:32], blob[32:]
-        if not hmac.compare_digest(signature, self._sign(payload)):
+        payload, signature = blob[:-_SIGNATURE], blob[-_SIGNATURE:]
+        mac = self._mac()
+        mac.update(payload)
+        if len(blob) < _SIGNATURE or not hmac.compare_digest(signature, mac.digest()):
             return None  # foreign, damaged or written for another configuration
         try:
             return loads(payload, kind)
@@ -96,20 +100,24 @@ class Store:
         encode in the memory left) is just missing: the next build parses again."""
         if self.key is None:
             return
-        try:
-            payload = dumps(value)
-        except (MemoryError, RecursionError):
-            return
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, MemoryError, RecursionError):
             if not self.folder.exists() and not self.folder.is_symlink():
                 self.folder.mkdir(parents=True, exist_ok=True)
             if not is_real_dir(self.folder):
                 return  # a symlink (perhaps committed) is never written through
             with contextlib.suppress(FileExistsError):
                 create_new(self.folder / ".gitignore", b"*\n")
-            replace_file(self.folder / name, self._sign(payload) + payload)
+            replace_file(self.folder / name, self._signed(iterdumps(value)))
 
-    def _sign(self, payload: bytes) -> bytes:
+    def _signed(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """The payload as it is encoded, then its signature: signed while streamed."""
+        mac = self._mac()
+        for chunk in chunks:
+            mac.update(chunk)
+            yield chunk
+        yield mac.digest()
+
+    def _mac(self) -> hmac.HMAC:
         assert self.key is not None
-        return hmac.new(self.key, self.salt.encode() + b"\0" + payload, hashlib.sha256).digest()
+        return hmac.new(self.key, self.salt.encode() + b"\0", hashlib.sha256)
 

@@ -13,7 +13,7 @@ import functools
 import json
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
@@ -24,6 +24,22 @@ class DecodeError(ValueError):
 
 def dumps(value: Any) -> bytes:
     return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def iterdumps(value: Any) -> Iterator[bytes]:
+    """dumps(value) in pieces, one per item of a top-level dict, list or tuple: the cache of
+    a large site is written without ever holding its plain form, or its text, whole."""
+    if isinstance(value, dict):
+        items: Iterable[Any] = ([k, v] for k, v in value.items())
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        yield dumps(value)
+        return
+    yield b"["
+    for n, item in enumerate(items):
+        yield (b"," if n else b"") + dumps(item)
+    yield b"]"
 
 
 def loads(data: bytes, kind: Any) -> Any:

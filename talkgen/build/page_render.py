@@ -11,6 +11,7 @@ import jinja2
 
 from ..diagnostics import Diagnostic, diagnostic
 from ..site.render import Page
+from .render_folder import flat_name
 
 
 def render_page(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
@@ -23,13 +24,12 @@ def render_page(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> P
 
 def render_into(plan: dict[str, Callable[[], Page]], root: Path, folder: Path,
                 path: str) -> str | Diagnostic:
-    """Render one page and write it under `folder` (in a worker): only its path travels back."""
+    """Render one page and write it into the flat `folder` (in a worker): only its path
+    travels back."""
     page = render_page(plan, root, path)
     if isinstance(page, Diagnostic):
         return page
-    target = folder / page.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(page.html.encode("utf-8"))
+    (folder / flat_name(page.path)).write_bytes(page.html.encode("utf-8"))
     return page.path
 
 

@@ -27,7 +27,7 @@ from .load import EpisodeCache
 from .page_render import render_into
 from .pool import ordered_stream
 from .previous import BUILD_FILE, Previous, page_salt, search_reusable
-from .render_folder import render_folder
+from .render_folder import flat_name, render_folder
 from .result import BuildResult, Clock
 from .write_errors import cannot_write, shown
 
@@ -102,7 +102,7 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
             for path in pages:
                 if isinstance(path, Diagnostic):
                     raise _TemplateFailed(path)
-                source = rendering / path
+                source = rendering / flat_name(path)
                 if indexer is not None and indexed(path):
                     indexer.add(Page(path, source.read_text(encoding="utf-8")))
                 (staging / path).parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,13 @@
-"""The folder beside the output where the workers write the pages they render."""
+"""The folder beside the output where the workers write the pages they render.
+
+The folder is flat (one file per page, named by a hash of its path): creating and removing a
+folder per page costs more than rendering some pages on a slow file system, and the pages
+are moved into the staging folder's tree one by one anyway.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -20,6 +26,11 @@ def render_folder(out: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return folder
+
+
+def flat_name(path: str) -> str:
+    """The page's file name in the render folder: one level, short whatever the path."""
+    return hashlib.sha256(path.encode("utf-8")).hexdigest()[:32] + ".html"
 
 
 def _alive(pid: int) -> bool:

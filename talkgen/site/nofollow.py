@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -33,19 +34,22 @@ def read_regular(path: Path, limit: int) -> bytes | None:
     return data if len(data) <= limit else None
 
 
-def create_new(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write a file that did not exist: O_EXCL never opens an existing file or a symlink."""
+def create_new(path: Path, data: bytes | Iterable[bytes], mode: int = 0o644) -> None:
+    """Write a file that did not exist: O_EXCL never opens an existing file or a symlink.
+
+    `data` may come in chunks, so a large file is never held whole in memory."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY, mode)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for chunk in (data,) if isinstance(data, bytes) else data:
+                f.write(chunk)
             f.flush()
     except BaseException:
         path.unlink(missing_ok=True)
         raise
 
 
-def replace_file(path: Path, data: bytes, mode: int = 0o644) -> None:
+def replace_file(path: Path, data: bytes | Iterable[bytes], mode: int = 0o644) -> None:
     """Write a fresh file next to `path` and rename it over `path`: readers see the old
     bytes or the new ones, and a symlink at `path` is replaced, never written through."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
