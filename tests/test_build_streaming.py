@@ -1,15 +1,19 @@
-"""The build cache is written as it is encoded: the pieces are exactly the one-shot encoding,
-and a cache streamed to disk reads back as what was stored."""
+"""What a build streams instead of holding whole: the cache (encoded, signed and written in
+pieces) and each page (written as its template yields it). Same bytes either way."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from talkgen.build import page_render
 from talkgen.build.cache import Store
 from talkgen.build.codec import dumps, iterdumps, loads
-from talkgen.content.config import SiteConfig
+from talkgen.build.gather import prepare
+from talkgen.build.render_folder import flat_name
+from talkgen.content.config import SiteConfig, load_config
 from talkgen.content.episode import Loaded, parse_episode
 from talkgen.urls import Urls
 
@@ -41,3 +45,26 @@ def test_a_streamed_cache_reads_back_whole_and_a_cut_one_is_refused(tmp_path: Pa
     assert store.read("episodes.json", dict[str, Loaded]) is None
     file.write_bytes(b"")
     assert store.read("episodes.json", dict[str, Loaded]) is None
+
+
+@pytest.mark.parametrize("batch", [7, 1 << 16])
+def test_every_page_written_in_pieces_is_the_page_rendered_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    """The build's workers write each page as the template yields it (page_render.render_into);
+    the bytes are those of the whole page, forbidden characters left out alike."""
+    monkeypatch.setattr(page_render, "_BATCH", batch)
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE.parent, site, ignore=shutil.ignore_patterns("_site", ".talkgen-cache"))
+    episode = site / "episodes" / "001.md"
+    episode.write_text(episode.read_text(encoding="utf-8") + "\n终端颜色 \x1b[31m 留下的字符。\n",
+                       encoding="utf-8")
+    config, _ = load_config(site)
+    _, prepared = prepare(config.with_overrides(search=False))
+    assert prepared is not None and len(prepared.plan) > 10
+    folder = tmp_path / "render"
+    folder.mkdir()
+    for path, planned in prepared.plan.items():
+        assert page_render.render_into(prepared.plan, site, folder, path) == path
+        whole = planned().html
+        assert "\x1b" not in whole
+        assert (folder / flat_name(path)).read_bytes() == whole.encode("utf-8")

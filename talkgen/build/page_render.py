@@ -1,5 +1,5 @@
-"""Render one planned page; the one place, for the build and the preview alike, where a
-template error becomes a diagnostic."""
+"""Render one planned page, whole or written in pieces; the one module, for the build and the
+preview alike, where a template error becomes a diagnostic."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from pathlib import Path
 import jinja2
 
 from ..diagnostics import Diagnostic, diagnostic
-from ..site.render import Page
+from ..site.render import Page, PlannedPage
 from .render_folder import flat_name
+
+_BATCH = 1 << 16  # characters encoded and written at a time
 
 
 def render_page(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
@@ -24,13 +26,24 @@ def render_page(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> P
 
 def render_into(plan: dict[str, Callable[[], Page]], root: Path, folder: Path,
                 path: str) -> str | Diagnostic:
-    """Render one page and write it into the flat `folder` (in a worker): only its path
-    travels back."""
-    page = render_page(plan, root, path)
-    if isinstance(page, Diagnostic):
-        return page
-    (folder / flat_name(page.path)).write_bytes(page.html.encode("utf-8"))
-    return page.path
+    """Render one page and write it into the flat `folder` (in a worker), in pieces as the
+    template yields them; only its path travels back."""
+    planned = plan[path]
+    try:
+        pieces = planned.pieces() if isinstance(planned, PlannedPage) else iter([planned().html])
+        with open(folder / flat_name(path), "wb") as file:
+            batch: list[str] = []
+            size = 0
+            for piece in pieces:
+                batch.append(piece)
+                size += len(piece)
+                if size >= _BATCH:
+                    file.write("".join(batch).encode("utf-8"))
+                    batch, size = [], 0
+            file.write("".join(batch).encode("utf-8"))
+    except jinja2.TemplateError as err:
+        return template_diagnostic(err, root)
+    return path
 
 
 def template_diagnostic(err: jinja2.TemplateError, root: Path) -> Diagnostic:
