@@ -22,6 +22,7 @@ from ..site.render import Page
 from ..site.search import Indexer, indexed
 from .cache import FOLDER, Store
 from .check import check
+from .collector import fewer_collections
 from .gather import finish, prepare
 from .load import EpisodeCache
 from .page_render import render_into
@@ -48,7 +49,7 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True,
             hint="choose another folder with --out, or empty this one (a build replaces it whole)"))
         return result
     try:
-        with exclusive(config.output):
+        with exclusive(config.output), fewer_collections():
             recover(config.output)
             return _build(config, strict, cache, clock, allow_empty)
     except OSError as err:  # the lock, or recovering an interrupted build
