@@ -176,13 +176,17 @@ def measure(trees: dict[str, Path], root: Path, one: Path, runs: int, work: Path
 
 def phases(tree: Path, site: Path) -> str:
     """Where the time of one cold build goes (the build's own phase timer), for the profile."""
-    code = ("import json, sys; from pathlib import Path; from talkgen.build.publish import build; "
-            "from talkgen.content.config import load_config; config, _ = load_config(Path('.')); "
+    code = ("import json, sys; from pathlib import Path\n"
+            "try: from talkgen.build.publish import build\n"
+            "except ImportError: from talkgen.build.pipeline import build  # before the split\n"
+            "from talkgen.content.config import load_config; config, _ = load_config(Path('.'))\n"
             "print(json.dumps(build(config).phases))")
     clean(site)
-    out = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(tree)}, check=True).stdout
-    return " · ".join(f"{k} {v:.2f} s" for k, v in json.loads(out.splitlines()[-1]).items())
+    done = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(tree)}, check=False)
+    if done.returncode != 0:  # a tree too old or too new for this script: say so, go on
+        return f"not measured ({done.stderr.strip().splitlines()[-1:]})"
+    return " · ".join(f"{k} {v:.2f} s" for k, v in json.loads(done.stdout.splitlines()[-1]).items())
 
 
 def main() -> None:
