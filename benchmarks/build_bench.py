@@ -240,7 +240,7 @@ def report(figures: dict[tuple[str, str], Sample], labels: list[str], n: int, wi
         print("| " + " | ".join(cells) + " |")
     if scaled:
         print(f"\nCold --no-search at {big}: " + ", ".join(
-            f"{label} {s.seconds:.2f} s ({s.main_mib:.0f} / {s.child_mib:.0f} MiB)"
+            f"{label} {s.seconds:.2f} s, {s.cpu:.2f} CPU-s ({s.main_mib:.0f} / {s.child_mib:.0f} MiB)"
             for label, s in scaled.items()))
     print("\n| target | " + " | ".join(labels) + " |\n|---|" + "---|" * len(labels))
     for target, figure in targets(figures, n, with_hugo, scaled, big):
@@ -281,9 +281,10 @@ def targets(figures: dict[tuple[str, str], Sample], n: int, with_hugo: bool,
         if label not in scaled:
             return "not measured"
         value = scaled[label].seconds / figures[(label, "cold")].seconds
+        cpu = scaled[label].cpu / figures[(label, "cold")].cpu  # steadier under others' load
         mib = max(scaled[label].main_mib, scaled[label].child_mib)
-        return (f"{value:.2f} {'met' if value <= 5.2 else 'not met'}; peak {mib:.0f} MiB "
-                f"{'met' if mib <= 500 else 'not met'}")
+        return (f"{value:.2f} wall, {cpu:.2f} CPU-s {'met' if max(value, cpu) <= 5.2 else 'not met'}"
+                f"; peak {mib:.0f} MiB {'met' if mib <= 500 else 'not met'}")
 
     found = [
         (f"cold with search ≤ 0.8× Hugo + Pagefind{'' if with_hugo else ' (PEERS.md)'}",
