@@ -174,6 +174,23 @@ def measure(trees: dict[str, Path], root: Path, one: Path, runs: int, work: Path
     return {key: median(values) for key, values in samples.items()}
 
 
+def scale(trees: dict[str, Path], big: Path, work: Path) -> dict[str, Sample]:
+    """Two cold builds of the big corpus per tree in A B B A order (whichever tree goes first
+    in a pair was measured slower, 2026-11-28): the mean of each tree's two."""
+    order = list(trees.items())
+    runs: dict[str, list[Sample]] = {}
+    for label, tree in order + order[::-1]:
+        clean(big)
+        runs.setdefault(label, []).append(talkgen(tree, big, "build", "--no-search", work=work))
+        last = runs[label][-1]
+        print(f"  {label:>10} cold at scale: {last.seconds:.2f} s, {last.cpu:.2f} CPU-s",
+              file=sys.stderr, flush=True)
+    return {label: Sample(statistics.mean(s.seconds for s in samples),
+                          max(s.main_mib for s in samples), max(s.child_mib for s in samples),
+                          statistics.mean(s.cpu for s in samples))
+            for label, samples in runs.items()}
+
+
 def phases(tree: Path, site: Path) -> str:
     """Where the time of one cold build goes (the build's own phase timer), for the profile."""
     code = ("import json, sys; from pathlib import Path\n"
@@ -197,7 +214,7 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=REPO, help="tree to measure (default: this one)")
     parser.add_argument("--corpus", type=Path, help="an existing site to copy instead of generating")
     parser.add_argument("--scaling", type=int, default=0, metavar="N",
-                        help="also time one cold build of N episodes (e.g. 5000) per tree")
+                        help="also time two cold builds of N episodes (e.g. 5000) per tree")
     args = parser.parse_args()
     with_hugo = shutil.which("hugo") is not None and args.corpus is None
     with tempfile.TemporaryDirectory(prefix="talkgen-bench-") as tmp:
@@ -211,9 +228,7 @@ def main() -> None:
         scaled: dict[str, Sample] = {}
         if args.scaling:
             big = corpus(args.scaling, work, None) / "talkgen"
-            for label, tree in trees.items():
-                clean(big)
-                scaled[label] = talkgen(tree, big, "build", "--no-search", work=work)
+            scaled = scale(trees, big, work)
         profile = {label: phases(tree, root / "talkgen") for label, tree in trees.items()}
     report(figures, list(trees), args.n, with_hugo, scaled, args.scaling)
     for label, line in profile.items():
