@@ -9,7 +9,6 @@ import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Iterable, Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 from ..content import xmltext
 from ..content.config import SiteConfig
@@ -18,6 +17,7 @@ from ..messages import Messages
 from ..model import Episode, Site, identity
 from ..urls import FEED, INDEX, NOT_FOUND, Urls, episode_path, page_file, topic_path
 from .video import platform_name
+from .xml_escape import escape, quoteattr
 
 EPOCH = dt.date(1970, 1, 1)  # the "updated" date of a feed with no episodes
 NOT_LISTED = {NOT_FOUND}
