@@ -38,6 +38,7 @@ from ..urls import (
 )
 from .indexes import related
 from .qa import split_questions
+from .template_cache import user_cache
 from .template_env import environment as template_environment
 from .video import recording
 
@@ -56,6 +57,7 @@ def environment(root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=user_cache(),
     )
     return env
 
