@@ -114,6 +114,15 @@ def _templates_compiled_once() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _chromium_closed_at_the_end() -> Iterator[None]:
+    """The browser tests share one chromium per test process (tests/browser.py)."""
+    yield
+    from .browser import stop
+
+    stop()
+
+
 @pytest.fixture
 def fixture_site(tmp_path: Path) -> Path:
     """A copy of tests/fixtures/site: three episodes, Chinese topics, a draft, an open question."""
