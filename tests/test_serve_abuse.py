@@ -135,7 +135,7 @@ LOAD_SECONDS = float(os.environ.get("TALKGEN_LOAD_SECONDS", "5"))
 CLIENTS, EDIT_PAUSE, MAX_EDITS = 50, 0.15, int(LOAD_SECONDS * 20)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a stress test
 def test_fifty_clients_get_whole_pages_while_an_episode_changes(served: Served) -> None:
     first = {target: served.get(target) for target in PAGES}
     assert {target: status for target, (status, _) in first.items()} == dict.fromkeys(PAGES, 200)
@@ -271,7 +271,7 @@ def test_slow_clients_do_not_hold_up_the_others(served: Served) -> None:
     served.stop()
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a stress test: waits out the server's 10 s request timeout
 def test_a_client_that_goes_silent_is_disconnected(served: Served) -> None:
     silent = []
     for request in (b"", b"GET /episodes/0", b"GET / HTTP/1.1\r\nHost: 127"):
