@@ -27,6 +27,8 @@ def talkgen() -> Iterator[Talkgen]:
         yield run
 
 
+pytestmark = pytest.mark.xdist_group("hostile")  # one worker, one fork server
+
 STRESS = {"episode-5mb", "many-placeholder-links", "brackets-50000", "nested-indented-list"}
 
 
