@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -16,11 +17,18 @@ from talkgen.preview.builder import Preview
 from talkgen.preview.server import PreviewServer
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C reaches the server as it does from a terminal, even when the tests themselves run
+    in the background (`nohup`, a CI step), which starts them with SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_serve(site: Path, *args: str) -> subprocess.Popen[str]:
     """`python -m talkgen serve --root SITE ARGS`, stdout and stderr piped, unbuffered."""
     return subprocess.Popen([sys.executable, "-m", "talkgen", "serve", "--root", str(site), *args],
                             stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            preexec_fn=_as_in_a_terminal)
 
 
 def line_with(process: subprocess.Popen[str], text: str, timeout: float = 30) -> str:

@@ -176,7 +176,7 @@ def test_repository_episode_001_builds_with_all_its_parts(tmp_path: Path) -> Non
     assert "/episodes/001/" in parse(out / "contributors/yuhan/index.html").links
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # pip installs the package, then builds with Pagefind
 @pytest.mark.timeout(600)
 def test_site_with_only_episodes_builds_from_a_non_editable_install(tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"

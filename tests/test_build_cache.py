@@ -106,6 +106,7 @@ def test_a_page_changed_by_hand_in_the_output_is_rewritten(site: Path, tmp_path:
     assert build(site, key) == cold
 
 
+@pytest.mark.slow  # Pagefind, five times
 def test_search_during_the_build_changes_no_byte(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Pagefind fed page by page while the workers render gives the same site, index included,

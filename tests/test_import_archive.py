@@ -32,6 +32,8 @@ EXPECTED: dict[int, tuple[str, object, str | None, list[str] | None, list[str]]]
     15: ("2023-10-14", "羡鱼", None, None, ["LLM评估方式？", "大家对rumor detection怎么看？"]),
     16: ("2024-01-06", "羡鱼", None, None, []),
 }
+pytestmark = pytest.mark.xdist_group("archive")  # one worker imports the archive once
+
 QUESTIONS = {0: 7, 1: 9, 2: 10, 5: 17, 9: 3, 12: 2, 15: 4, 16: 0}
 
 

@@ -41,8 +41,8 @@ def edit(path: Path, old: str, new: str) -> Path:
 
 
 @pytest.fixture
-def site50(tmp_path: Path) -> Path:
-    return write_site(tmp_path / "site", 50)
+def site24(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", 24)
 
 
 def pages_showing(root: Path, number: int) -> set[str]:
@@ -68,15 +68,15 @@ def pages_showing(root: Path, number: int) -> set[str]:
     return pages
 
 
-def test_editing_one_episode_rerenders_exactly_the_pages_that_show_it(site50: Path) -> None:
-    preview = Preview(site50)
+def test_editing_one_episode_rerenders_exactly_the_pages_that_show_it(site24: Path) -> None:
+    preview = Preview(site24)
     assert preview.start().ok
-    before = full_build(site50)
-    outcome = preview.update([edit(site50 / "episodes" / "025.md", "第 25 期开场。", "第 25 期开场，改过。")])
-    assert outcome.ok and outcome.what == "episodes/025.md"
-    after = full_build(site50)
+    before = full_build(site24)
+    outcome = preview.update([edit(site24 / "episodes" / "012.md", "第 12 期开场。", "第 12 期开场，改过。")])
+    assert outcome.ok and outcome.what == "episodes/012.md"
+    after = full_build(site24)
     crawl = {p for p in after if p.endswith(".xml") or p == "robots.txt"}  # remade together
-    assert outcome.pages == pages_showing(site50, 25) | crawl
+    assert outcome.pages == pages_showing(site24, 12) | crawl
     assert preview.files() == after
     assert {p for p in after if after[p] != before.get(p)} <= outcome.pages
 
@@ -87,11 +87,11 @@ EDITS: dict[str, Callable[[Path], list[Path]]] = {
                                               "topics: [Agent, LoRA, 量化, ")],
     "host changed": lambda root: [edit(root / "episodes/010.md", "host: ", "host: 新主持, ")],
     "question answered": lambda root: [edit(root / "episodes/020.md", "--羡鱼\n", "--羡鱼\n答上了。\n")],
-    "title changed": lambda root: [edit(root / "episodes/050.md", "title: ", "title: 新 ")],
-    "topic dropped": lambda root: [edit(root / "episodes/033.md", "topics: [长文本]", "topics: []")],
-    "draft": lambda root: [edit(root / "episodes/030.md", "host:", "draft: true\nhost:")],
-    "episode added": lambda root: [_write(root / "episodes/051.md", episode_text(51))],
-    "episode deleted": lambda root: [_delete(root / "episodes/050.md")],
+    "title changed": lambda root: [edit(root / "episodes/024.md", "title: ", "title: 新 ")],
+    "topic dropped": lambda root: [edit(root / "episodes/012.md", "topics: [长文本]", "topics: []")],
+    "draft": lambda root: [edit(root / "episodes/015.md", "host:", "draft: true\nhost:")],
+    "episode added": lambda root: [_write(root / "episodes/025.md", episode_text(25))],
+    "episode deleted": lambda root: [_delete(root / "episodes/024.md")],
     "picture added": lambda root: [_picture(root / "episodes/images/010/a.png"),
                                    edit(root / "episodes/010.md", "开场。", "开场。![图](images/010/a.png)")],
     "picture alone": lambda root: [_picture(root / "episodes/images/020/b.png")],
@@ -133,7 +133,7 @@ def test_the_warm_build_and_the_preview_redo_the_same_pages_and_match_a_cold_bui
     """Both executors of the rebuild planner, on the same edit: the same pages rendered again,
     and the same bytes as a build from scratch."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))  # the cache's signing key
-    root = write_site(tmp_path / "site", 50)
+    root = write_site(tmp_path / "site", 24)
     with (root / "talkgen.yaml").open("a", encoding="utf-8") as config:
         config.write("search: false\n")  # as the warm build: no index, so no search box anywhere
     preview = Preview(root)
@@ -155,11 +155,11 @@ def test_the_warm_build_and_the_preview_redo_the_same_pages_and_match_a_cold_bui
 EVERYTHING = {"episode added", "episode deleted", "draft"}  # the episode list moves: every page
 
 
-def test_a_broken_edit_keeps_the_last_good_site_until_it_is_fixed(site50: Path) -> None:
-    preview = Preview(site50)
+def test_a_broken_edit_keeps_the_last_good_site_until_it_is_fixed(site24: Path) -> None:
+    preview = Preview(site24)
     preview.start()
     good = preview.read("episodes/007/index.html")
-    path = edit(site50 / "episodes/007.md", "## 本周推荐", "## 本周杂谈")
+    path = edit(site24 / "episodes/007.md", "## 本周推荐", "## 本周杂谈")
     outcome = preview.update([path])
     assert not outcome.ok
     assert ("E020", "episodes/007.md", 18) in [
@@ -167,27 +167,27 @@ def test_a_broken_edit_keeps_the_last_good_site_until_it_is_fixed(site50: Path) 
     assert preview.read("episodes/007/index.html") == good
     fixed = preview.update([edit(path, "## 本周杂谈", "## 本周推荐")])
     assert fixed.ok and fixed.errors == []
-    assert preview.files() == full_build(site50)
+    assert preview.files() == full_build(site24)
 
 
 def test_a_template_error_is_a_diagnostic_and_a_template_change_rebuilds_everything(
-        site50: Path) -> None:
-    shutil.copytree(REPO / "templates", site50 / "templates")
-    preview = Preview(site50)
+        site24: Path) -> None:
+    shutil.copytree(REPO / "templates", site24 / "templates")
+    preview = Preview(site24)
     preview.start()
-    template = site50 / "templates" / "404.html"
+    template = site24 / "templates" / "404.html"
     broken = preview.update([_write(template, template.read_text(encoding="utf-8") + "{% if %}\n")])
     assert [(d.code, d.location.file) for d in broken.errors] == [("E042", "templates/404.html")]
     assert broken.errors[0].location.line > 1
     fixed = preview.update([_write(template, "<!doctype html><title>gone</title>\n")])
-    assert fixed.ok and fixed.what == "templates" and len(fixed.pages) == len(full_build(site50))
-    assert preview.files() == full_build(site50)
+    assert fixed.ok and fixed.what == "templates" and len(fixed.pages) == len(full_build(site24))
+    assert preview.files() == full_build(site24)
 
 
-def test_a_static_change_copies_that_file_alone(site50: Path) -> None:
-    (site50 / "static").mkdir()
-    css = _write(site50 / "static" / "site.css", "body { color: red }\n")
-    preview = Preview(site50)
+def test_a_static_change_copies_that_file_alone(site24: Path) -> None:
+    (site24 / "static").mkdir()
+    css = _write(site24 / "static" / "site.css", "body { color: red }\n")
+    preview = Preview(site24)
     preview.start()
     outcome = preview.update([_write(css, "body { color: blue }\n")])
     assert outcome.pages == {"static/site.css"} and outcome.css_only
@@ -196,10 +196,10 @@ def test_a_static_change_copies_that_file_alone(site50: Path) -> None:
     assert gone.pages == {"static/site.css"} and preview.read("static/site.css") is None
 
 
-def test_unrelated_and_unchanged_files_rebuild_nothing(site50: Path) -> None:
-    preview = Preview(site50)
+def test_unrelated_and_unchanged_files_rebuild_nothing(site24: Path) -> None:
+    preview = Preview(site24)
     preview.start()
-    assert preview.update([site50 / "notes.txt", site50 / "episodes" / "001.md"]).pages == set()
+    assert preview.update([site24 / "notes.txt", site24 / "episodes" / "001.md"]).pages == set()
 
 
 @pytest.mark.parametrize("name", [".002.md.swp", "002.md~", "#002.md#", ".#002.md", "4913",
@@ -222,12 +222,12 @@ def test_only_the_rebuild_planner_applies_the_dependency_rules() -> None:
 
 
 def test_the_planner_redoes_everything_without_a_last_site_and_nothing_without_a_change(
-        site50: Path) -> None:
-    config, _ = load_config(site50)
+        site24: Path) -> None:
+    config, _ = load_config(site24)
     result, _ = gather(config)
     assert result.site is not None
     site, paths = result.site, list(Renderer(result.site, config).plan())
     cold = plan_rebuild(None, site, None, paths)
-    assert cold.everything and all(cold.needs(p) for p in paths) and len(cold.related) == 50
+    assert cold.everything and all(cold.needs(p) for p in paths) and len(cold.related) == 24
     same = plan_rebuild(site, site, cold.related, paths)
     assert not same.everything and same.pages == frozenset() and same.related == cold.related

@@ -18,8 +18,11 @@ SITE_FILES = {"talkgen.yaml", "episodes/001.md", ".gitignore", "requirements.txt
               "schemas/talkgen.schema.json"}
 
 
-@pytest.mark.parametrize("language", ["zh-CN", "en"])
-def test_init_makes_a_site_that_checks_and_builds(tmp_path: Path, language: str) -> None:
+@pytest.mark.parametrize(("language", "search"), [
+    pytest.param("zh-CN", True, marks=pytest.mark.slow),  # as a new user runs it: with Pagefind
+    ("en", False)])
+def test_init_makes_a_site_that_checks_and_builds(tmp_path: Path, language: str,
+                                                  search: bool) -> None:
     result = run_talkgen("init", "talk", "--title", "Demo Talk", "--language", language,
                          cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -29,7 +32,7 @@ def test_init_makes_a_site_that_checks_and_builds(tmp_path: Path, language: str)
     # empty sections, and W070: the scaffold's `host: TBD` is a reminder to fill it in
     assert check.returncode == 0 and {d["code"] for d in json.loads(check.stdout)} <= {"W025",
                                                                                         "W070"}
-    build = run_talkgen("build", cwd=site)
+    build = run_talkgen("build", *([] if search else ["--no-search"]), cwd=site)
     assert build.returncode == 0, build.stderr
     assert "Demo Talk" in (site / "_site" / "index.html").read_text(encoding="utf-8")
     assert (site / ".gitignore").read_text() == "_site/\n"

@@ -26,7 +26,7 @@ def _many_episodes(site: Path, count: int) -> None:
         (site / "episodes" / f"{n:03d}.md").write_text(text, encoding="utf-8")
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a stress test: 150 episodes, Pagefind, four builds killed at random
 def test_kill_9_during_a_build_leaves_a_whole_site(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "episodes").mkdir(parents=True)

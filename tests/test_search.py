@@ -19,7 +19,8 @@ from .browser import chromium
 from .conftest import FIXTURES, REPO, run_talkgen
 from .static_server import serve
 
-pytestmark = pytest.mark.slow  # Pagefind, and chromium for most
+pytestmark = [pytest.mark.slow,  # Pagefind, and chromium for most
+              pytest.mark.xdist_group("search")]  # one worker builds the module's site
 
 SEARCH_SITE = FIXTURES / "search"
 RECALL_AT_LEAST = 1.0  # measured: see test_chinese_recall_on_the_fixture_site

@@ -17,6 +17,8 @@ from talkgen.site.search import FOLDER, search_files, verify
 
 from .conftest import run_talkgen
 
+pytestmark = pytest.mark.slow  # Pagefind, real or a fake one started as a process
+
 FAKE = Path(__file__).parent / "fakes" / "pagefind_service.py"
 
 

@@ -20,21 +20,38 @@ from .sitegen import write_site
 pytestmark = pytest.mark.timeout(60)
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    root = write_site(tmp_path / "site", 5)
+def make_site(folder: Path) -> Path:
+    root = write_site(folder / "site", 5)
     (root / "static").mkdir()
     (root / "static" / "app.js").write_text("console.log(1)\n", encoding="utf-8")
     (root / "static" / "pagefind.wasm").write_bytes(b"\0asm")
-    secret = tmp_path / "secret.txt"
+    secret = folder / "secret.txt"
     secret.write_text("top secret\n", encoding="utf-8")
     (root / "static" / "leak.txt").symlink_to(secret)
     return root
 
 
 @pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path)
+
+
+@pytest.fixture
 def server(site: Path) -> Iterator[PreviewServer]:
     with running_preview(site) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def shared_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_site(tmp_path_factory.mktemp("serve"))
+
+
+@pytest.fixture(scope="module")
+def reader(shared_site: Path) -> Iterator[PreviewServer]:
+    """One server per test process for the tests that only request pages: none of them edits
+    the site, so each would start the same server on the same site."""
+    with running_preview(shared_site) as running:
         yield running
 
 
@@ -63,26 +80,27 @@ def body(server: PreviewServer, target: str) -> str:
     ("/static/pagefind.wasm", "application/wasm"),
     ("/feed.xml", "application/xml"),
 ])
-def test_serves_the_site_with_its_content_types(server: PreviewServer, target: str,
+def test_serves_the_site_with_its_content_types(reader: PreviewServer, target: str,
                                                 kind: str) -> None:
-    response = get(server, target)
+    response = get(reader, target)
     assert (response.status, response.getheader("Content-Type")) == (200, kind)
 
 
-def test_the_reload_script_is_injected_into_html_only(server: PreviewServer, site: Path) -> None:
-    assert "data-talkgen-preview" in body(server, "/episodes/002/")
-    assert "data-talkgen-preview" not in body(server, "/static/style.css")
-    assert not (site / "_site").exists()
+def test_the_reload_script_is_injected_into_html_only(reader: PreviewServer,
+                                                      shared_site: Path) -> None:
+    assert "data-talkgen-preview" in body(reader, "/episodes/002/")
+    assert "data-talkgen-preview" not in body(reader, "/static/style.css")
+    assert not (shared_site / "_site").exists()
 
 
-def test_unknown_paths_get_the_sites_404_page(server: PreviewServer) -> None:
-    response = get(server, "/nope/")
+def test_unknown_paths_get_the_sites_404_page(reader: PreviewServer) -> None:
+    response = get(reader, "/nope/")
     assert response.status == 404
-    assert "<html" in body(server, "/nope/")
+    assert "<html" in body(reader, "/nope/")
 
 
-def test_a_folder_without_its_slash_is_redirected(server: PreviewServer) -> None:
-    response = get(server, "/episodes/002")
+def test_a_folder_without_its_slash_is_redirected(reader: PreviewServer) -> None:
+    response = get(reader, "/episodes/002")
     assert (response.status, response.getheader("Location")) == (301, "/episodes/002/")
 
 
@@ -97,10 +115,10 @@ TRAVERSALS = [
 
 
 @pytest.mark.parametrize("target", TRAVERSALS)
-def test_traversal_and_files_outside_the_site_are_404(server: PreviewServer, target: str) -> None:
-    response = get(server, target)
+def test_traversal_and_files_outside_the_site_are_404(reader: PreviewServer, target: str) -> None:
+    response = get(reader, target)
     assert response.status == 404
-    assert "top secret" not in body(server, target)
+    assert "top secret" not in body(reader, target)
 
 
 def test_output_path_keeps_inside_the_base_path() -> None:
@@ -113,10 +131,10 @@ def test_output_path_keeps_inside_the_base_path() -> None:
         assert output_path(target, "/talk/") is None, target
 
 
-def test_default_bind_address_is_loopback(server: PreviewServer) -> None:
+def test_default_bind_address_is_loopback(reader: PreviewServer) -> None:
     args = make_parser().parse_args(["serve"])
     assert (args.host, args.port) == ("127.0.0.1", 8000)
-    assert server.url.startswith("http://127.0.0.1:")
+    assert reader.url.startswith("http://127.0.0.1:")
 
 
 def test_an_edit_sends_a_reload_event(server: PreviewServer, site: Path) -> None:

@@ -130,10 +130,12 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-CLIENTS, LOAD_SECONDS, EDIT_PAUSE, MAX_EDITS = 50, 10.0, 0.15, 200
+# A named stress test (marker `slow`): 5 s of load by default, TALKGEN_LOAD_SECONDS=60 for more.
+LOAD_SECONDS = float(os.environ.get("TALKGEN_LOAD_SECONDS", "5"))
+CLIENTS, EDIT_PAUSE, MAX_EDITS = 50, 0.15, int(LOAD_SECONDS * 20)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a stress test
 def test_fifty_clients_get_whole_pages_while_an_episode_changes(served: Served) -> None:
     first = {target: served.get(target) for target in PAGES}
     assert {target: status for target, (status, _) in first.items()} == dict.fromkeys(PAGES, 200)
@@ -184,7 +186,7 @@ def test_fifty_clients_get_whole_pages_while_an_episode_changes(served: Served) 
           f"{statistics.median(latencies) * 1000:.0f} ms, p99 "
           f"{latencies[int(len(latencies) * 0.99)] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
     assert (len(tally.problems), tally.problems[:10]) == (0, [])
-    assert len(latencies) >= 500 and edits[0] >= 20
+    assert len(latencies) >= 50 * LOAD_SECONDS and edits[0] >= 2 * LOAD_SECONDS  # it did load
 
     # no stale page either: once the edits stop, every page that shows 003 shows its last version
     final, deadline = f"V{edits[0]:04d}V".encode(), time.monotonic() + 10
@@ -269,7 +271,7 @@ def test_slow_clients_do_not_hold_up_the_others(served: Served) -> None:
     served.stop()
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a stress test: waits out the server's 10 s request timeout
 def test_a_client_that_goes_silent_is_disconnected(served: Served) -> None:
     silent = []
     for request in (b"", b"GET /episodes/0", b"GET / HTTP/1.1\r\nHost: 127"):

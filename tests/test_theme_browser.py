@@ -13,7 +13,8 @@ from .browser import chromium
 from .conftest import FIXTURES, run_talkgen
 from .static_server import serve
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.slow,  # chromium, Pagefind
+              pytest.mark.xdist_group("theme")]  # one worker builds the module's site
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,8 @@ from .browser import chromium
 from .conftest import FIXTURES, REPO, run_talkgen
 from .static_server import serve
 
-pytestmark = pytest.mark.slow  # the Nu Html Checker (Java), axe in chromium, Pagefind
+pytestmark = [pytest.mark.slow,  # the Nu Html Checker (Java), axe in chromium, Pagefind
+              pytest.mark.xdist_group("validators")]  # one worker builds the module's sites
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
