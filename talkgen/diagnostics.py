@@ -5,6 +5,7 @@ Validators return lists of Diagnostic; only the CLI and the server print them.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import unicodedata
@@ -153,7 +154,8 @@ class Diagnostic:
     message: str
     location: Location
     hint: str = ""
-    source_line: str | None = None
+    source_line: str | None = None  # the line for the frame, or a window of a very long one
+    source_start: int = 0  # where in the line source_line starts (0: the whole line)
 
     @property
     def severity(self) -> Severity:
@@ -194,11 +196,22 @@ def diagnostic(
     """Build a Diagnostic, taking the offending line from `source` (the file's lines)."""
     if code not in RULES_BY_CODE:
         raise KeyError(f"unknown diagnostic code {code}")
-    source_line = None
-    if source is not None and 1 <= line <= len(source):
-        source_line = source[line - 1]
     end = column + width if width > 0 else 0
-    return Diagnostic(code, message, Location(file, line, column, end), hint, source_line)
+    found = Diagnostic(code, message, Location(file, line, column, end), hint)
+    if source is not None and 1 <= line <= len(source):
+        return framed(found, source[line - 1])
+    return found
+
+
+def framed(diag: Diagnostic, line_text: str) -> Diagnostic:
+    """`diag` with the line its frame shows. Of a line longer than two frames only a window
+    around the column is kept: 20,000 links on one 140 KB line would otherwise carry 2.8 GB
+    of copies into memory and the cache."""
+    if len(line_text) <= 2 * _MAX_FRAME:
+        return dataclasses.replace(diag, source_line=line_text, source_start=0)
+    start = max(diag.location.column - 1 - _MAX_FRAME // 2, 0)
+    return dataclasses.replace(diag, source_line=line_text[start:start + _MAX_FRAME + 1],
+                               source_start=start)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -271,9 +284,11 @@ def format_text(diag: Diagnostic, colour: bool = False) -> str:
     out = [f"{where}: {c[sev]}{sev}[{diag.code}]{c['off']}: {diag.message}"]
     if diag.source_line is not None and loc.line:
         gutter = " " * len(str(loc.line))
-        text = _clip(diag.source_line.rstrip("\r\n").replace("\t", "→"))  # a tab, visible
-        col = max(loc.column, 1)
-        span = max(loc.end_column - col, 1) if loc.end_column else max(len(text) - col + 1, 1)
+        lead = "…" if diag.source_start else ""  # the frame shows a window of a long line
+        text = lead + _clip(diag.source_line.rstrip("\r\n").replace("\t", "→"))  # a tab, visible
+        col = max(loc.column - diag.source_start, 1) + len(lead)
+        span = (max(loc.end_column - max(loc.column, 1), 1) if loc.end_column
+                else max(len(text) - col + 1, 1))
         span = min(span, max(len(text) - col + 1, 1))
         marked = _display_width(text[col - 1 : col - 1 + span])
         caret = " " * _display_width(text[: col - 1]) + "^" * max(marked, 1)

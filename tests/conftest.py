@@ -9,19 +9,21 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import jinja2
 import pytest
-from jinja2.sandbox import SandboxedEnvironment
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 SHARED_SAMPLE = REPO.parent / "shared" / "samples" / "openllm-talk-001-legacy.md"
 SAMPLE = FIXTURES / "samples" / SHARED_SAMPLE.name  # a copy, so the tests need nothing outside
+
+# Builds keep compiled templates in the user's cache folder; the tests keep theirs in one folder
+# of their own, shared by every worker and run, so nothing is written to the tester's home.
+os.environ["XDG_CACHE_HOME"] = os.path.join(tempfile.gettempdir(), f"talkgen-tests-{os.getuid()}")
 
 
 # Settings read once, when an interpreter starts: a test that sets one needs its own process.
@@ -77,41 +79,6 @@ def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under `folder` → its SHA-256: two builds compared byte for byte."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Templates compiled once per test process: each build makes a new Jinja environment, and
-    compiling the theme again took about a quarter of a small build. Jinja checks each entry
-    against the template's source, so an edited template is compiled again."""
-
-    def __init__(self) -> None:
-        self.code: dict[tuple[object, ...], bytes] = {}
-
-    def _key(self, bucket: jinja2.bccache.Bucket) -> tuple[object, ...]:
-        env = bucket.environment  # the same source compiles differently under other options
-        return (type(env), env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
-                env.autoescape, bucket.key)
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if (code := self.code.get(self._key(bucket))) is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[self._key(bucket)] = bucket.bytecode_to_string()
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _templates_compiled_once() -> Iterator[None]:
-    """Every in-process build of this test process shares compiled templates (see above)."""
-    cache = _CompiledTemplates()
-
-    class Environment(SandboxedEnvironment):
-        def __init__(self, **options: Any) -> None:
-            super().__init__(bytecode_cache=cache, **options)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("talkgen.site.template_env.SandboxedEnvironment", Environment)
-        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, diagnostic
+from ..diagnostics import Diagnostic, diagnostic, framed
 from ..model import Episode, Section, identity
 from ..urls import Urls
 from . import frontmatter, limits, sense, xmltext
@@ -248,7 +247,7 @@ def with_frames(diagnostics: Sequence[Diagnostic], root: Path) -> list[Diagnosti
                 sources[file] = _source_lines(root, file)
             lines = sources[file]
             if lines is not None and line <= len(lines):
-                d = dataclasses.replace(d, source_line=lines[line - 1])
+                d = framed(d, lines[line - 1])
         out.append(d)
     return out
 

@@ -33,7 +33,7 @@ def _limit() -> None:
 
 
 def _serve() -> None:
-    import talkgen.build.pipeline  # noqa: F401 - imported once here, shared by every child
+    import talkgen.build.publish  # noqa: F401 - imported once here, shared by every child
 
     from ..conftest import run_talkgen
 
