@@ -18,8 +18,10 @@ from pathlib import Path
 from ..build.pipeline import SiteOutput, generated_files, render_page
 from ..content.config import CONFIG_FILE, SiteConfig, load_config
 from ..diagnostics import Diagnostic, sort_diagnostics
+from ..model import Site
 from ..site.rebuild import plan_rebuild
 from ..site.render import Page, Renderer
+from .compiled import CompiledTemplates
 from .pages import LivePages, Snapshot
 from .paths import kind, label, watched
 from .sources import Sources
@@ -53,6 +55,7 @@ class Preview:
         self._sources = Sources(SiteConfig(root=self.root), [])
         self._lock = threading.RLock()
         self._pages = LivePages(self._lock)
+        self._compiled = CompiledTemplates()
 
     @property
     def config(self) -> SiteConfig:
@@ -99,7 +102,7 @@ class Preview:
             static = self._sources.refresh_static(kinds["static"], self._snapshot.files)
             if kinds["template"]:
                 self._sources.reread(kinds["episode"])
-                return self._render_all("templates", started)
+                return self._render_all("templates", started, self._snapshot.site)
             outcome = self._episodes(kinds["episode"], started)
             what = outcome.what if kinds["episode"] else label(self.root, kinds["static"])
             only_css = bool(static) and not outcome.pages and all(
@@ -113,14 +116,14 @@ class Preview:
         if any(d.is_error for d in problems):
             return Outcome(CONFIG_FILE, tuple(problems), seconds=time.perf_counter() - started)
         self._sources.read_all()
-        return self._render_all("the site", started)
+        return self._render_all("the site", started, None)  # drafts or aliases may have changed
 
-    def _render_all(self, what: str, started: float) -> Outcome:
+    def _render_all(self, what: str, started: float, previous: Site | None) -> Outcome:
         """Render every page now; the new snapshot replaces the old one only if all succeed."""
-        site, diagnostics = self._sources.checked()
+        site, diagnostics = self._sources.checked(previous)
         if site is None:
             return Outcome(what, tuple(diagnostics), seconds=time.perf_counter() - started)
-        plan = Renderer(site, self.config).plan()
+        plan = Renderer(site, self.config, self._compiled).plan()
         pages: list[Page] = []
         for path in plan:
             page = render_page(plan, self.root, path)
@@ -139,11 +142,11 @@ class Preview:
         old = self._snapshot
         assert old is not None
         self._sources.reread(changed)
-        site, diagnostics = self._sources.checked()
+        site, diagnostics = self._sources.checked(old.site)
         what = label(self.root, changed)
         if site is None:
             return Outcome(what, tuple(diagnostics), seconds=time.perf_counter() - started)
-        new_plan = Renderer(site, self.config).plan()
+        new_plan = Renderer(site, self.config, self._compiled).plan()
         rebuild = plan_rebuild(old.site, site, old.related, new_plan)
         pages = set(new_plan) if rebuild.everything else set(rebuild.pages)
         if not pages and new_plan.keys() == old.plan.keys():

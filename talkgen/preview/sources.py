@@ -1,17 +1,21 @@
 """The preview's inputs kept in memory per file: episodes (re-read one by one as they change)
-and the static files, so an edit costs the files it touched rather than the whole folder."""
+and the static files, so an edit costs the files it touched rather than the whole folder.
+The site-wide checks run on every edit; the source lines that frame their diagnostics are read
+once per file (a generated site warns about every episode: reading them all took 200 ms)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from ..build.load import load_all
 from ..build.pipeline import check_loaded
+from ..content.assets import missing
 from ..content.config import SiteConfig
-from ..content.episode import Loaded, episode_files
+from ..content.episode import Loaded, episode_files, site_relative, with_frames
 from ..diagnostics import Diagnostic, sort_diagnostics
 from ..model import Site
-from ..site.indexes import build_site
+from ..site.reindex import reindex
 from ..site.static_list import static_files
 
 
@@ -25,14 +29,18 @@ class Sources:
         self.skipped: list[Diagnostic] = []
         self.static: dict[str, Path] = {}
         self.static_refused: list[Diagnostic] = []  # W034, as the build reports them
+        self._frames: dict[str, dict[int, str | None]] = {}  # file → line → its text
 
     def read_all(self) -> None:
         self.loaded.clear()
+        self._frames.clear()
         self.reread(set())
         self.static, self.static_refused = static_files(self.config.root)
 
     def reread(self, changed: set[Path]) -> None:
         """Read new and changed episode files again; forget deleted ones."""
+        for path in changed:
+            self._frames.pop(site_relative(path, self.config.root), None)
         if self.loaded and all(p in self.loaded and p.is_file() for p in changed):
             self.loaded.update(self._load(sorted(changed)))
             return  # the same files as before: no need to list the folder again
@@ -44,15 +52,35 @@ class Sources:
         """The same loading path as the build (loading.load_all), without its on-disk cache."""
         return {one.path: one.loaded for one in load_all(self.config, files)}
 
-    def checked(self) -> tuple[Site | None, list[Diagnostic]]:
-        """The site with its diagnostics, or None (and why) when an error forbids building it."""
-        result = check_loaded(list(self.loaded.values()), self.skipped, self.config.root)
-        diagnostics = sort_diagnostics([*self.config_problems, *result.diagnostics,
-                                        *self.static_refused])
+    def checked(self, previous: Site | None = None) -> tuple[Site | None, list[Diagnostic]]:
+        """The site with its diagnostics, or None (and why) when an error forbids building it.
+
+        `previous` (the last good site, same config) lends its indexes when the edit kept them.
+        """
+        loaded = list(self.loaded.values())
+        result = check_loaded(loaded, self.skipped)  # no root: framed below, from the cache
+        result.diagnostics += missing(result.episodes, self.config.root)
+        own = {id(d) for d in self.skipped} | {id(d) for one in loaded for d in one.diagnostics}
+        framed = self._framed([d for d in result.diagnostics if id(d) not in own])
+        diagnostics = sort_diagnostics([*self.config_problems, *framed, *self.static_refused,
+                                        *(d for d in result.diagnostics if id(d) in own)])
         if result.failed():
             return None, diagnostics
-        site = build_site(result.episodes, drafts=self.config.drafts, aliases=self.config.aliases)
+        site = reindex(previous, result.episodes, drafts=self.config.drafts,
+                       aliases=self.config.aliases)
         return site, diagnostics
+
+    def _framed(self, site_wide: list[Diagnostic]) -> list[Diagnostic]:
+        """Site-wide diagnostics with their source line, as check_loaded gives them to a build."""
+        def unframed(d: Diagnostic) -> bool:
+            return d.source_line is None and d.location.line > 0
+
+        todo = [d for d in site_wide if unframed(d)
+                and d.location.line not in self._frames.get(d.location.file, {})]
+        for d in with_frames(todo, self.config.root):
+            self._frames.setdefault(d.location.file, {})[d.location.line] = d.source_line
+        return [dataclasses.replace(d, source_line=self._frames[d.location.file][d.location.line])
+                if unframed(d) else d for d in site_wide]
 
     def refresh_static(self, changed: set[Path], files: dict[str, bytes]) -> set[str]:
         """Copy the changed static files alone into `files` (a site file may shadow or unshadow

@@ -48,9 +48,11 @@ class Page:
     html: str
 
 
-def environment(root: Path) -> jinja2.Environment:
+def environment(root: Path, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """`compiled` keeps compiled templates across environments (the preview makes one per edit)."""
     env = template_environment(
         root,
+        bytecode_cache=compiled,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -63,10 +65,11 @@ def environment(root: Path) -> jinja2.Environment:
 class Renderer:
     """Renders every page of a site; lookups are built once, so no page is quadratic."""
 
-    def __init__(self, site: Site, config: SiteConfig) -> None:
+    def __init__(self, site: Site, config: SiteConfig,
+                 compiled: jinja2.BytecodeCache | None = None) -> None:
         self.site, self.config = site, config
         self.urls = Urls(config.base_path, config.base_url)
-        self.env = environment(config.root)
+        self.env = environment(config.root, compiled)
         self.topics = {identity(t.name): t for t in site.topics}
         self.people = {identity(c.name): c for c in site.contributors}
         self.people.update({alias: self.people[identity(name)]  # talkgen.yaml `people:`
