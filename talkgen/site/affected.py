@@ -121,7 +121,7 @@ def _episode_pages(site: Site, changed: Set[int], old_related: Related,
 
 def _both(old: tuple[T, ...], new: tuple[T, ...]) -> Iterable[T]:
     """Both sites' entries; once when the edit kept the index (reindex.py shares the tuple)."""
-    return old if old is new else [*old, *new]
+    return old if old is new else old + new
 
 
 def _any_in(changed: Set[int], *numbers: Iterable[int]) -> bool:
