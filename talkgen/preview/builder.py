@@ -21,6 +21,8 @@ from ..diagnostics import Diagnostic, sort_diagnostics
 from ..model import Site
 from ..site.rebuild import plan_rebuild
 from ..site.render import Page, Renderer
+from ..site.search import FOLDER as SEARCH_FOLDER
+from ..site.search import indexed, search_files
 from .compiled import CompiledTemplates
 from .pages import LivePages, Snapshot
 from .paths import kind, label, watched
@@ -77,6 +79,25 @@ class Preview:
 
     def settle(self, stop: Callable[[], bool] = lambda: False) -> list[Diagnostic]:
         return self._pages.settle(stop)
+
+    def index_search(self) -> list[Diagnostic]:
+        """Index the episode pages with Pagefind and serve the index (seconds at 1000 episodes:
+        the server runs this in the background). Pages edited meanwhile are indexed next time."""
+        with self._lock:
+            snapshot = self._snapshot
+            if snapshot is None or not self.config.search:
+                return []
+            paths = [path for path in snapshot.plan if indexed(path)]
+        pages = [Page(path, html.decode("utf-8")) for path in paths
+                 if (html := self.read(path)) is not None]  # renders the stale ones
+        files, problems = search_files(pages)
+        with self._lock:
+            current = self._snapshot
+            if current is not None:
+                for name in [n for n in current.files if n.startswith(SEARCH_FOLDER + "/")]:
+                    del current.files[name]
+                current.files.update(files)
+        return problems
 
     def files(self) -> dict[str, bytes]:
         """Every output file, all pages up to date (for tests and the benchmark)."""

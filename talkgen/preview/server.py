@@ -29,6 +29,7 @@ from ..urls import page_file
 from .builder import Outcome
 from .hosts import HostCheck
 from .livereload import EVENTS_PATH, event, inject, overlay_payload
+from .search import BackgroundSearch
 from .watcher import Watcher
 
 TYPES = {
@@ -56,6 +57,7 @@ class Builder(Protocol):
     def update(self, paths: Iterable[Path]) -> Outcome: ...
     def read(self, path: str) -> bytes | None: ...
     def settle(self, stop: Callable[[], bool]) -> list[Diagnostic]: ...
+    def index_search(self) -> list[Diagnostic]: ...
 
 
 class ServeError(Exception):
@@ -123,9 +125,10 @@ class PreviewServer:
 
     def __init__(self, builder: Builder, host: str = "127.0.0.1", port: int = 0, *,
                  log: Callable[[str], None] = lambda line: None, colour: bool = False,
-                 quiet: float = 0.05) -> None:
+                 quiet: float = 0.05, search: bool = True) -> None:
         self.builder, self.log, self.colour, self.quiet = builder, log, colour, quiet
         self.hub = Hub()
+        self.search = BackgroundSearch(builder.index_search, log) if search else None
         self.ready = threading.Event()
         self._stopping = threading.Event()
         self._updating = threading.Event()  # a batch of changes is being built
@@ -152,6 +155,9 @@ class PreviewServer:
         try:
             self.report(self.builder.start(), first=True)
             gc.freeze()  # the site stays in memory: collections need not walk it again and again
+            if self.search:
+                self.search.start()
+                self.search.want(now=True)
             watcher = Watcher(self.builder.watched(), quiet=self.quiet)
             watcher.start()
             threading.Thread(target=self._rebuild_loop, args=(watcher,), daemon=True,
@@ -163,6 +169,8 @@ class PreviewServer:
         finally:
             self._stopping.set()
             self._stale.set()
+            if self.search:
+                self.search.close()
             self.hub.close()
             gc.unfreeze()
             if watcher:
@@ -181,10 +189,13 @@ class PreviewServer:
                 continue
             self._updating.set()
             try:
-                self.report(self.builder.update(batch))
+                outcome = self.builder.update(batch)
+                self.report(outcome)
             finally:
                 self._updating.clear()
                 self._stale.set()
+            if self.search and outcome.ok and outcome.pages:
+                self.search.want()
 
     def _render_loop(self, watcher: Watcher) -> None:
         """Render what the last update left stale, a page at a time, while no edit waits."""

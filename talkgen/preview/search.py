@@ -1,0 +1,83 @@
+"""The preview's search index, kept current from a thread of its own so that no page waits for it.
+
+Pagefind needs seconds for a thousand episodes; the first page and every reload must not.
+After the first build, and after edits once saving has paused for `delay` seconds, one thread
+asks the builder to index the site again. An edit made while Pagefind runs is indexed by the
+next run: search results may lag an edit, pages never do. On Linux the thread and the Pagefind
+process it starts run at a lower CPU priority, so that a rebuild on a busy machine goes first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from ..diagnostics import Diagnostic, format_text
+
+DELAY = 1.0  # seconds without a save before the index is made again
+NICENESS = 10
+
+
+class BackgroundSearch:
+    """Runs `index` (which returns its warnings) whenever wanted, never two at once."""
+
+    def __init__(self, index: Callable[[], list[Diagnostic]], log: Callable[[str], None], *,
+                 delay: float = DELAY) -> None:
+        self._index, self._log, self.delay = index, log, delay
+        self._wanted = threading.Event()
+        self._stopping = threading.Event()
+        self._last = 0.0
+        self._reported: set[str] = set()
+        self.runs = 0  # finished runs, for tests and the benchmark
+        self.done = threading.Condition()
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, daemon=True, name="talkgen-search").start()
+
+    def want(self, *, now: bool = False) -> None:
+        """Index again: at once, or after `delay` seconds without another call."""
+        self._last = 0.0 if now else time.monotonic()
+        self._wanted.set()
+
+    def close(self) -> None:
+        self._stopping.set()
+        self._wanted.set()
+
+    def _run(self) -> None:
+        _lower_priority()
+        while True:
+            self._wanted.wait()
+            while not self._stopping.is_set() and \
+                    (left := self._last + self.delay - time.monotonic()) > 0:
+                self._stopping.wait(left)  # saves in a row: index once they pause
+            if self._stopping.is_set():
+                return
+            self._wanted.clear()
+            started = time.monotonic()
+            problems = self._index()
+            self._report(problems, time.monotonic() - started)
+            with self.done:
+                self.runs += 1
+                self.done.notify_all()
+
+    def _report(self, problems: list[Diagnostic], seconds: float) -> None:
+        """The first index and each new problem, once: the terminal is for build results."""
+        for d in problems:
+            text = format_text(d)
+            if text not in self._reported:
+                self._reported.add(text)
+                self._log(text + "\n")
+        if not problems and "ready" not in self._reported:
+            self._reported.add("ready")
+            self._log(f"search index ready in {seconds:.1f} s")
+
+
+def _lower_priority() -> None:
+    """Nice this thread, and so the Pagefind it starts (Linux: a thread has its own nice value)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):  # not allowed: the index is made at normal priority
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)

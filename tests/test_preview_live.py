@@ -1,0 +1,144 @@
+"""The preview keeps up with an editor: every save ends in a reload showing it (atomic renames
+and bursts of writes included), and the search index is made in the background, never before
+the first page."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from talkgen.diagnostics import Diagnostic
+from talkgen.preview.builder import Preview
+from talkgen.preview.server import PreviewServer
+
+from .serving import running_preview
+from .sitegen import write_site
+
+pytestmark = pytest.mark.timeout(90)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", 6)
+
+
+def fetch(server: PreviewServer, target: str) -> tuple[int, bytes]:
+    host, port = server.httpd.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    conn.request("GET", target)
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+class Events:
+    """The preview's event stream, read as a browser tab would."""
+
+    def __init__(self, server: PreviewServer) -> None:
+        host, port = server.httpd.server_address[:2]
+        self.conn = socket.create_connection((str(host), int(port)), timeout=10)
+        self.conn.sendall(b"GET /__talkgen/events HTTP/1.0\r\n\r\n")
+        self.stream = self.conn.makefile("rb")
+        self.next("hello")
+
+    def next(self, name: str) -> dict[str, object]:
+        """The data of the next event called `name` (others are skipped)."""
+        deadline = time.monotonic() + 10
+        current = ""
+        while time.monotonic() < deadline:
+            line = self.stream.readline().decode("utf-8")
+            assert line, "the event stream ended"
+            if line.startswith("event: "):
+                current = line[7:].strip()
+            elif line.startswith("data: ") and current == name:
+                data: dict[str, object] = json.loads(line[6:])
+                return data
+        raise AssertionError(f"no {name} event")
+
+
+@pytest.fixture
+def server(site: Path) -> Iterator[PreviewServer]:
+    with running_preview(site) as running:
+        yield running
+
+
+def edited(site: Path, words: str) -> str:
+    text = (site / "episodes" / "003.md").read_text(encoding="utf-8")
+    assert "第 3 期开场。" in text
+    return text.replace("第 3 期开场。", f"第 3 期开场。{words}")
+
+
+def test_an_atomic_save_reloads_into_the_edited_page(server: PreviewServer, site: Path) -> None:
+    events = Events(server)
+    temporary = site / "episodes" / "003.md.tmp~"  # how many editors save: write, then rename
+    temporary.write_text(edited(site, "原子保存的改动。"), encoding="utf-8")
+    os.replace(temporary, site / "episodes" / "003.md")
+    assert events.next("reload") == {"version": events_version(server), "css": False}
+    status, page = fetch(server, "/episodes/003/")  # at once, as the reloading tab asks
+    assert status == 200 and "原子保存的改动" in page.decode("utf-8")
+
+
+def events_version(server: PreviewServer) -> str:
+    return server.hub.tag()
+
+
+@pytest.mark.parametrize("gaps", [
+    (0.0, 0.001, 0.002, 0.0, 0.003),  # an editor's burst: all within one debounce
+    (0.004, 0.03, 0.001, 0.05, 0.0, 0.02, 0.002),  # uneven: some land while a rebuild runs
+])
+def test_a_burst_of_saves_ends_with_the_last_one_served(server: PreviewServer, site: Path,
+                                                        gaps: tuple[float, ...]) -> None:
+    episode = site / "episodes" / "003.md"
+    original = episode.read_text(encoding="utf-8")
+    events = Events(server)
+    for i, gap in enumerate(gaps):
+        episode.write_text(original.replace("开场。", f"开场。第{i:02d}次保存。"),
+                           encoding="utf-8")  # each the same size: only the content tells
+        time.sleep(gap)
+    last = f"第{len(gaps) - 1:02d}次保存"
+    events.next("reload")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        page = fetch(server, "/episodes/003/")[1].decode("utf-8")
+        if last in page:
+            break
+        events.next("reload")  # a later batch is still on its way
+    assert last in page
+    assert not [i for i in range(len(gaps) - 1) if f"第{i:02d}次保存" in page]  # the last alone
+    assert server.hub.errors == []
+
+
+class Gated(Preview):
+    """A preview whose search index waits until the test opens the gate."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.gate = threading.Event()
+
+    def index_search(self) -> list[Diagnostic]:
+        assert self.gate.wait(60)
+        return super().index_search()
+
+
+@pytest.mark.slow  # Pagefind
+def test_search_is_indexed_in_the_background_after_the_first_page(site: Path) -> None:
+    builder = Gated(site)
+    with running_preview(site, search=True, builder=builder) as server:
+        status, page = fetch(server, "/episodes/003/")  # Pagefind has not even started
+        assert status == 200 and "第 3 期开场" in page.decode("utf-8")
+        assert fetch(server, "/pagefind/pagefind.js")[0] == 404
+        builder.gate.set()
+        search = server.search
+        assert search is not None
+        with search.done:
+            assert search.done.wait_for(lambda: search.runs >= 1, 60)
+        status, entry = fetch(server, "/pagefind/pagefind-entry.json")
+        assert status == 200 and "languages" in json.loads(entry)
+        assert fetch(server, "/pagefind/pagefind.js")[0] == 200
