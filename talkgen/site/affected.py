@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TypeVar
 
 from ..model import Contributor, Episode, Site, Topic, identity
@@ -89,10 +90,9 @@ def affected(old: Site, new: Site, changed: Set[int], old_related: Related,
     wanted = {page_file(episode_path(n)) for n in _episode_pages(new, changed, old_related,
                                                                      new_related)}
     wanted |= {page_file(topic_path(t.slug)) for t in _both(old.topics, new.topics)
-               if _any_in(changed, t.episodes, (n for n, _ in t.sections))}
+               if _any_in(changed, t.episodes, t.sections)}
     wanted |= {page_file(contributor_path(c.slug)) for c in _both(old.contributors, new.contributors)
-               if _any_in(changed, c.hosted, (n for n, _ in c.contributed),
-                          (n for n, _ in c.asked))}
+               if _any_in(changed, c.hosted, c.contributed, c.asked)}
     if _topic_counts(old) != _topic_counts(new):
         wanted.add(page_file(TOPICS))
     if _people_counts(old) != _people_counts(new):
@@ -124,9 +124,15 @@ def _both(old: tuple[T, ...], new: tuple[T, ...]) -> Iterable[T]:
     return old if old is new else old + new
 
 
-def _any_in(changed: Set[int], *numbers: Iterable[int]) -> bool:
-    """Whether any of `numbers` is a changed episode; stops at the first (a host has hundreds)."""
-    return any(n in changed for group in numbers for n in group)
+def _any_in(changed: Set[int], numbers: Iterable[int],
+            *pairs: Iterable[tuple[int, object]]) -> bool:
+    """Whether a changed episode is among `numbers` or the first items of `pairs` (a host has
+    hundreds of mentions: set.isdisjoint walks them without a Python loop)."""
+    mine = changed if isinstance(changed, (set, frozenset)) else set(changed)
+    return not mine.isdisjoint(numbers) or any(not mine.isdisjoint(map(_first, p)) for p in pairs)
+
+
+_first = itemgetter(0)
 
 
 def _renamed(old: Iterable[Topic | Contributor], new: Iterable[Topic | Contributor]) -> bool:
