@@ -9,6 +9,7 @@ snapshot is replaced only on success.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -77,8 +78,9 @@ class Preview:
     def read(self, path: str) -> bytes | None:
         return self._pages.read(path)
 
-    def settle(self, stop: Callable[[], bool] = lambda: False) -> list[Diagnostic]:
-        return self._pages.settle(stop)
+    def settle(self, stop: Callable[[], bool] = lambda: False,
+               faster_than: float = math.inf) -> list[Diagnostic]:
+        return self._pages.settle(stop, faster_than)
 
     def index_search(self) -> list[Diagnostic]:
         """Index the episode pages with Pagefind and serve the index (seconds at 1000 episodes:
@@ -146,14 +148,17 @@ class Preview:
             return Outcome(what, tuple(diagnostics), seconds=time.perf_counter() - started)
         plan = Renderer(site, self.config, self._compiled).plan()
         pages: list[Page] = []
+        cost: dict[str, float] = {}
         for path in plan:
+            begun = time.perf_counter()
             page = render_page(plan, self.root, path)
             if isinstance(page, Diagnostic):
                 return Outcome(what, (*diagnostics, page), seconds=time.perf_counter() - started)
             pages.append(page)
+            cost[path] = time.perf_counter() - begun
         files = SiteOutput(pages, self._sources.static, generated_files()).files()
         rebuild = plan_rebuild(None, site, None, plan)  # a first build: every related list
-        self._pages.current = Snapshot(site, self.config, plan, rebuild.related, files)
+        self._pages.current = Snapshot(site, self.config, plan, rebuild.related, files, cost=cost)
         diagnostics += self._pages.crawl(self._pages.current)
         return Outcome(what, tuple(sort_diagnostics(diagnostics)), frozenset(files),
                        seconds=time.perf_counter() - started)
@@ -177,6 +182,6 @@ class Preview:
             pages.add(gone)
         stale = {p for p in old.stale | pages if p in new_plan}
         self._pages.current = Snapshot(site, self.config, new_plan, rebuild.related, old.files,
-                                       stale, old.crawl)
+                                       stale, old.crawl, cost=old.cost)
         return Outcome(what, tuple(diagnostics), frozenset(pages | old.crawl),
                        seconds=time.perf_counter() - started)

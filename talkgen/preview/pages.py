@@ -3,11 +3,15 @@
 Thread-safe. A request for a stale page renders it outside the lock (a page is a pure
 function of its snapshot); a render finishing after a newer edit never overwrites that
 edit's page. Feeds and the sitemap are made together, from the whole site, when first wanted.
+How long each page took to render is kept, so that the background can leave the slow ones
+(the reading list of a big site takes most of a second) until the editor pauses.
 """
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,6 +35,7 @@ class Snapshot:
     stale: set[str] = field(default_factory=set)
     crawl: set[str] = field(default_factory=set)  # feeds, sitemap: made together, from the site
     crawl_stale: bool = True
+    cost: dict[str, float] = field(default_factory=dict)  # seconds each page last took to render
 
 
 class LivePages:
@@ -55,15 +60,23 @@ class LivePages:
             return snapshot.files.get(path)
         return self._render(snapshot, path)
 
-    def settle(self, stop: Callable[[], bool] = lambda: False) -> list[Diagnostic]:
-        """Render the remaining stale pages one at a time (requests get in between)."""
+    def settle(self, stop: Callable[[], bool] = lambda: False,
+               faster_than: float = math.inf) -> list[Diagnostic]:
+        """Render the remaining stale pages one at a time (requests get in between); only
+        those whose last render took less than `faster_than` seconds, if given."""
+        skipped: set[str] = set()
         while not stop():
             with self.lock:
                 snapshot = self.current
-                if snapshot is None or not (snapshot.stale or snapshot.crawl_stale):
+                if snapshot is None:
                     break
-                path = min(snapshot.stale) if snapshot.stale else None
-            if path is None:
+                todo = snapshot.stale - skipped
+                if not (todo or snapshot.crawl_stale):
+                    break
+                path = min(todo) if todo else None
+            if path is not None and snapshot.cost.get(path, 0.0) >= faster_than:
+                skipped.add(path)
+            elif path is None:
                 self.crawl(snapshot)
             else:
                 self._render(snapshot, path)  # outside the lock: a request may come first
@@ -85,8 +98,10 @@ class LivePages:
     def _render(self, snapshot: Snapshot, path: str) -> bytes | None:
         """Render one stale page of a snapshot (a pure function of it, so no lock is needed);
         a template error keeps the last good page and is reported."""
+        started = time.perf_counter()
         page = render_page(snapshot.plan, snapshot.config.root, path)
         html = page.html.encode("utf-8") if isinstance(page, Page) else None
+        snapshot.cost[path] = time.perf_counter() - started
         with self.lock:
             if snapshot is not self.current:  # an edit came in meanwhile; the newer snapshot
                 return html or snapshot.files.get(path)  # shares `files` and renders its own

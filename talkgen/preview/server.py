@@ -44,6 +44,8 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 KEEPALIVE = 15.0
 RENDER_PAUSE = 0.02  # seconds the background renders wait after an update: the reload event
 # and the browser's request for the edited page go first
+SLOW_PAGE = 0.1  # seconds: pages this slow to render (the whole-site lists) wait until the editor
+IDLE = 1.0  # has paused this long, so that a save seldom arrives while the GIL is theirs
 REQUEST_TIMEOUT = 10.0  # seconds a client may stay silent while sending a request or reading a reply
 
 
@@ -56,7 +58,7 @@ class Builder(Protocol):
     def start(self) -> Outcome: ...
     def update(self, paths: Iterable[Path]) -> Outcome: ...
     def read(self, path: str) -> bytes | None: ...
-    def settle(self, stop: Callable[[], bool]) -> list[Diagnostic]: ...
+    def settle(self, stop: Callable[[], bool], faster_than: float = ...) -> list[Diagnostic]: ...
     def index_search(self) -> list[Diagnostic]: ...
 
 
@@ -207,7 +209,9 @@ class PreviewServer:
             self._stale.wait()
             self._stale.clear()
             self._stopping.wait(RENDER_PAUSE)
-            late = self.builder.settle(give_way)
+            late = self.builder.settle(give_way, SLOW_PAGE)
+            if not give_way() and not self._stale.wait(IDLE):  # no edit for a while
+                late += self.builder.settle(give_way)
             if late:
                 self.report(Outcome("pages", tuple(late)))
 
