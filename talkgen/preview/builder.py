@@ -25,7 +25,7 @@ from ..site.render import Page, Renderer
 from ..site.search import FOLDER as SEARCH_FOLDER
 from ..site.search import indexed, search_files
 from .compiled import CompiledTemplates
-from .pages import LivePages, Snapshot
+from .pages import LivePages, Plan, Snapshot
 from .paths import kind, label, watched
 from .sources import Sources
 
@@ -158,7 +158,8 @@ class Preview:
             cost[path] = time.perf_counter() - begun
         files = SiteOutput(pages, self._sources.static, generated_files()).files()
         rebuild = plan_rebuild(None, site, None, plan)  # a first build: every related list
-        self._pages.current = Snapshot(site, self.config, plan, rebuild.related, files, cost=cost)
+        self._pages.current = Snapshot(site, self.config, Plan.of(plan), rebuild.related, files,
+                                       cost=cost)
         diagnostics += self._pages.crawl(self._pages.current)
         return Outcome(what, tuple(sort_diagnostics(diagnostics)), frozenset(files),
                        seconds=time.perf_counter() - started)
@@ -172,7 +173,12 @@ class Preview:
         what = label(self.root, changed)
         if site is None:
             return Outcome(what, tuple(diagnostics), seconds=time.perf_counter() - started)
-        new_plan = Renderer(site, self.config, self._compiled).plan()
+        renderer = Renderer(site, self.config, self._compiled)
+        if site.topics is old.site.topics and site.contributors is old.site.contributors and \
+                [e.number for e in site.episodes] == [e.number for e in old.site.episodes]:
+            new_plan = Plan(old.plan, renderer.plan)  # the same pages (reindex.py kept the indexes)
+        else:
+            new_plan = Plan.of(renderer.plan())
         rebuild = plan_rebuild(old.site, site, old.related, new_plan)
         pages = set(new_plan) if rebuild.everything else set(rebuild.pages)
         if not pages and new_plan.keys() == old.plan.keys():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..build.pipeline import render_page
@@ -22,6 +22,46 @@ from ..model import Site
 from ..site.feeds import crawler_files
 from ..site.render import Page
 
+Render = Callable[[], Page]
+
+
+class Plan(Mapping[str, Render]):
+    """A site's output paths in order, and how to render each. When an edit keeps every path,
+    the renderers (10,000 closures at 1000 episodes) are made when a page is first rendered,
+    after the reload event rather than before it."""
+
+    def __init__(self, paths: Iterable[str], make: Callable[[], dict[str, Render]]) -> None:
+        self._paths = dict.fromkeys(paths)
+        self._make: Callable[[], dict[str, Render]] | None = make
+        self._made: dict[str, Render] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, made: dict[str, Render]) -> Plan:
+        return cls(made, lambda: made)
+
+    def made(self) -> dict[str, Render]:
+        """Path → renderer (made now if not yet)."""
+        with self._lock:
+            if self._make is not None:
+                self._made, self._make = self._make(), None
+            return self._made
+
+    def __getitem__(self, path: str) -> Render:
+        return self.made()[path]
+
+    def __setitem__(self, path: str, render: Render) -> None:  # for tests that hold a render
+        self.made()[path] = render
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
 
 @dataclass
 class Snapshot:
@@ -29,7 +69,7 @@ class Snapshot:
 
     site: Site
     config: SiteConfig
-    plan: dict[str, Callable[[], Page]]
+    plan: Plan
     related: dict[int, tuple[int, ...]]
     files: dict[str, bytes] = field(default_factory=dict)
     stale: set[str] = field(default_factory=set)
@@ -99,7 +139,7 @@ class LivePages:
         """Render one stale page of a snapshot (a pure function of it, so no lock is needed);
         a template error keeps the last good page and is reported."""
         started = time.perf_counter()
-        page = render_page(snapshot.plan, snapshot.config.root, path)
+        page = render_page(snapshot.plan.made(), snapshot.config.root, path)
         html = page.html.encode("utf-8") if isinstance(page, Page) else None
         snapshot.cost[path] = time.perf_counter() - started
         with self.lock:
