@@ -154,3 +154,26 @@ def test_search_is_indexed_in_the_background_after_the_first_page(site: Path) ->
         status, entry = fetch(server, "/pagefind/pagefind-entry.json")
         assert status == 200 and "languages" in json.loads(entry)
         assert fetch(server, "/pagefind/pagefind.js")[0] == 200
+
+
+@pytest.mark.slow  # Pagefind and chromium
+@pytest.mark.timeout(180)
+def test_the_search_box_finds_a_word_saved_after_the_preview_started(site: Path) -> None:
+    from .browser import chromium
+
+    with running_preview(site, search=True) as server, chromium() as browser:
+        search = server.search
+        assert search is not None
+        with search.done:
+            assert search.done.wait_for(lambda: search.runs >= 1, 120)
+        episode = site / "episodes" / "003.md"
+        episode.write_text(edited(site, "后来写进去的蜂鸟协议。"), encoding="utf-8")
+        with search.done:  # indexed again once saving has paused
+            assert search.done.wait_for(lambda: search.runs >= 2, 120)
+        tab = browser.new_page()
+        tab.goto(server.url + "episodes/001/")
+        tab.keyboard.press("/")
+        tab.keyboard.type("蜂鸟协议")
+        tab.locator(".site-search-hit").first.wait_for(timeout=15_000)
+        hrefs = tab.eval_on_selector_all(".site-search-hit", "els => els.map(e => e.href)")
+        assert hrefs[0].endswith("/episodes/003/"), hrefs
