@@ -177,3 +177,23 @@ def test_the_search_box_finds_a_word_saved_after_the_preview_started(site: Path)
         tab.locator(".site-search-hit").first.wait_for(timeout=15_000)
         hrefs = tab.eval_on_selector_all(".site-search-hit", "els => els.map(e => e.href)")
         assert hrefs[0].endswith("/episodes/003/"), hrefs
+
+
+def test_pages_slow_to_render_wait_for_a_pause_but_are_rendered_then(site: Path) -> None:
+    preview = Preview(site)
+    preview.start()
+    snapshot = preview._snapshot  # private: the render times it keeps
+    assert snapshot is not None
+    snapshot.cost["index.html"] = 5.0  # as the home page of a very big site
+    episode = site / "episodes" / "003.md"
+    text = episode.read_text(encoding="utf-8")
+    episode.write_text(text.replace("summary: 本期讨论 LoRA。", "summary: 慢页面等一等。"),
+                       encoding="utf-8")  # the home page shows the summary
+    preview.update([episode])
+    current = preview._snapshot
+    assert current is not None and "index.html" in current.stale
+    preview.settle(faster_than=0.1)  # what the background does while saves keep coming
+    assert current.stale == {"index.html"}
+    preview.settle()  # once they pause
+    assert not current.stale
+    assert "慢页面等一等" in (preview.read("index.html") or b"").decode("utf-8")

@@ -196,7 +196,7 @@ class PreviewServer:
             finally:
                 self._updating.clear()
                 self._stale.set()
-            if self.search and outcome.ok and outcome.pages:
+            if self.search and outcome.ok and outcome.pages and not outcome.css_only:
                 self.search.want()
 
     def _render_loop(self, watcher: Watcher) -> None:
