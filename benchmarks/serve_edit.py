@@ -80,13 +80,14 @@ def main() -> None:
     root = corpus(args)
     builder = Timed(root)
     builder.updates, builder.settles = [], []
-    server = PreviewServer(builder, "127.0.0.1", 0, search=not args.no_search)
+    options = {"search": False} if args.no_search else {}  # so that it runs on older commits too
+    server = PreviewServer(builder, "127.0.0.1", 0, **options)
     started = time.perf_counter()
     threading.Thread(target=server.run, daemon=True).start()
     assert server.ready.wait(600)
     first = time.perf_counter() - started
     searched: list[float] = []
-    if server.search:
+    if getattr(server, "search", None):
         threading.Thread(target=search_ready, args=(server, started, searched), daemon=True).start()
     host, port = server.httpd.server_address[:2]
     events = socket.create_connection((str(host), int(port)), timeout=30).makefile("rwb")
@@ -112,7 +113,7 @@ def main() -> None:
     time.sleep(1)
     server.close()
     count = len(files)
-    search = "no search" if not server.search else \
+    search = "no search" if not getattr(server, "search", None) else \
         f"search served {searched[0]:.1f} s after start" if searched else "search not ready"
     print(f"{count} episodes, first build {first:.1f} s, {search}, {args.edits} edits "
           f"{args.pause:g}–{args.pause + args.spread:g} s apart")
