@@ -80,8 +80,8 @@ def main() -> None:
     root = corpus(args)
     builder = Timed(root)
     builder.updates, builder.settles = [], []
-    options = {"search": False} if args.no_search else {}  # so that it runs on older commits too
-    server = PreviewServer(builder, "127.0.0.1", 0, **options)
+    server = PreviewServer(builder, "127.0.0.1", 0, search=False) if args.no_search else \
+        PreviewServer(builder, "127.0.0.1", 0)  # so that it runs on older commits too
     started = time.perf_counter()
     threading.Thread(target=server.run, daemon=True).start()
     assert server.ready.wait(600)
