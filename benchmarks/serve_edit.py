@@ -29,10 +29,12 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from talkgen.diagnostics import Diagnostic  # noqa: E402
 from talkgen.preview.builder import Outcome, Preview  # noqa: E402
 from talkgen.preview.server import PreviewServer  # noqa: E402
 
@@ -54,15 +56,15 @@ class Timed(Preview):
     updates: list[float]
     settles: list[float]
 
-    def update(self, paths: object) -> Outcome:  # type: ignore[override]
-        outcome = super().update(paths)  # type: ignore[arg-type]
+    def update(self, paths: Iterable[Path]) -> Outcome:
+        outcome = super().update(paths)
         self.updates.append(outcome.seconds)
         return outcome
 
-    def settle(self, stop: object = lambda: False,  # type: ignore[override]
-               *rest: float) -> list:  # type: ignore[type-arg]
+    def settle(self, stop: Callable[[], bool] = lambda: False,
+               *rest: float) -> list[Diagnostic]:
         started = time.perf_counter()
-        late = super().settle(stop, *rest)  # type: ignore[arg-type]
+        late = super().settle(stop, *rest)
         self.settles.append(time.perf_counter() - started)
         return late
 
