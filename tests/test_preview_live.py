@@ -197,3 +197,16 @@ def test_pages_slow_to_render_wait_for_a_pause_but_are_rendered_then(site: Path)
     preview.settle()  # once they pause
     assert not current.stale
     assert "慢页面等一等" in (preview.read("index.html") or b"").decode("utf-8")
+
+
+def test_a_site_wide_warning_shows_the_line_as_it_is_now(site: Path) -> None:
+    """The source lines framing site-wide diagnostics are cached per file: an edit renews them."""
+    episode = site / "episodes" / "003.md"
+    text = episode.read_text(encoding="utf-8")
+    episode.write_text(text.replace("date: 2023-01-28", "date: 2099-01-28"), encoding="utf-8")
+    preview = Preview(site)
+    first = preview.start()
+    assert [d.source_line for d in first.diagnostics if d.code == "W049"] == ["date: 2099-01-28"]
+    episode.write_text(text.replace("date: 2023-01-28", "date: 2098-02-28"), encoding="utf-8")
+    again = preview.update([episode])
+    assert [d.source_line for d in again.diagnostics if d.code == "W049"] == ["date: 2098-02-28"]

@@ -39,8 +39,6 @@ class Sources:
 
     def reread(self, changed: set[Path]) -> None:
         """Read new and changed episode files again; forget deleted ones."""
-        for path in changed:
-            self._frames.pop(site_relative(path, self.config.root), None)
         if self.loaded and all(p in self.loaded and p.is_file() for p in changed):
             self.loaded.update(self._load(sorted(changed)))
             return  # the same files as before: no need to list the folder again
@@ -50,6 +48,8 @@ class Sources:
 
     def _load(self, files: list[Path]) -> dict[Path, Loaded]:
         """The same loading path as the build (loading.load_all), without its on-disk cache."""
+        for path in files:  # their lines may have changed
+            self._frames.pop(site_relative(path, self.config.root), None)
         return {one.path: one.loaded for one in load_all(self.config, files)}
 
     def checked(self, previous: Site | None = None) -> tuple[Site | None, list[Diagnostic]]:
