@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -134,9 +135,9 @@ class Gated(Preview):
         super().__init__(root)
         self.gate = threading.Event()
 
-    def index_search(self) -> list[Diagnostic]:
+    def index_search(self, cancel: threading.Event | None = None) -> list[Diagnostic]:
         assert self.gate.wait(60)
-        return super().index_search()
+        return super().index_search(cancel)
 
 
 @pytest.mark.slow  # Pagefind
@@ -210,3 +211,37 @@ def test_a_site_wide_warning_shows_the_line_as_it_is_now(site: Path) -> None:
     episode.write_text(text.replace("date: 2023-01-28", "date: 2098-02-28"), encoding="utf-8")
     again = preview.update([episode])
     assert [d.source_line for d in again.diagnostics if d.code == "W049"] == ["date: 2098-02-28"]
+
+
+def _children(marker: str) -> list[int]:
+    """Processes started by this one whose command line contains `marker` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if parent == os.getpid() and marker in (entry / "cmdline").read_text():
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_stopping_the_preview_ends_a_pagefind_at_work(site: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = Path(__file__).parent / "fakes" / "pagefind_service.py"
+    binary = tmp_path / "pagefind"
+    binary.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{fake}" "$@"\n', encoding="utf-8")
+    binary.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+    monkeypatch.setenv("FAKE_PAGEFIND", "stall")  # answers once, then works for two minutes
+    with running_preview(site, search=True):
+        deadline = time.monotonic() + 20
+        while not (working := _children("pagefind_service.py")):
+            assert time.monotonic() < deadline, "Pagefind never started"
+            time.sleep(0.05)
+    deadline = time.monotonic() + 5
+    while [pid for pid in working if Path(f"/proc/{pid}").exists()
+           and "pagefind" in Path(f"/proc/{pid}/cmdline").read_text()]:
+        assert time.monotonic() < deadline, "Pagefind outlived the preview"
+        time.sleep(0.05)

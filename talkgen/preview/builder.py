@@ -23,10 +23,11 @@ from ..model import Site
 from ..site.rebuild import plan_rebuild
 from ..site.render import Page, Renderer
 from ..site.search import FOLDER as SEARCH_FOLDER
-from ..site.search import indexed, search_files
+from ..site.search import indexed
 from .compiled import CompiledTemplates
 from .pages import LivePages, Plan, Snapshot
 from .paths import kind, label, watched
+from .search import pagefind_files
 from .sources import Sources
 
 
@@ -82,17 +83,18 @@ class Preview:
                faster_than: float = math.inf) -> list[Diagnostic]:
         return self._pages.settle(stop, faster_than)
 
-    def index_search(self) -> list[Diagnostic]:
+    def index_search(self, cancel: threading.Event | None = None) -> list[Diagnostic]:
         """Index the episode pages with Pagefind and serve the index (seconds at 1000 episodes:
-        the server runs this in the background). Pages edited meanwhile are indexed next time."""
+        the server runs this in the background, and sets `cancel` to end it when it stops).
+        Pages edited meanwhile are indexed next time."""
         with self._lock:
             snapshot = self._snapshot
             if snapshot is None or not self.config.search:
                 return []
             paths = [path for path in snapshot.plan if indexed(path)]
-        pages = [Page(path, html.decode("utf-8")) for path in paths
-                 if (html := self.read(path)) is not None]  # renders the stale ones
-        files, problems = search_files(pages)
+        pages = (Page(path, html.decode("utf-8")) for path in paths
+                 if (html := self.read(path)) is not None)  # renders the stale ones
+        files, problems = pagefind_files(paths, pages, cancel or threading.Event())
         with self._lock:
             current = self._snapshot
             if current is not None:

@@ -5,6 +5,7 @@ After the first build, and after edits once saving has paused for `delay` second
 asks the builder to index the site again. An edit made while Pagefind runs is indexed by the
 next run: search results may lag an edit, pages never do. On Linux the thread and the Pagefind
 process it starts run at a lower CPU priority, so that a rebuild on a busy machine goes first.
+When the preview stops, a Pagefind still at work is ended with it.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 from ..diagnostics import Diagnostic, format_text
+from ..site.render import Page
+from ..site.search import FOLDER, Indexer
 
 DELAY = 1.0  # seconds without a save before the index is made again
 NICENESS = 10
@@ -25,7 +30,8 @@ NICENESS = 10
 class BackgroundSearch:
     """Runs `index` (which returns its warnings) whenever wanted, never two at once."""
 
-    def __init__(self, index: Callable[[], list[Diagnostic]], log: Callable[[str], None], *,
+    def __init__(self, index: Callable[[threading.Event], list[Diagnostic]],
+                 log: Callable[[str], None], *,
                  delay: float = DELAY) -> None:
         self._index, self._log, self.delay = index, log, delay
         self._wanted = threading.Event()
@@ -58,7 +64,9 @@ class BackgroundSearch:
                 return
             self._wanted.clear()
             started = time.monotonic()
-            problems = self._index()
+            problems = self._index(self._stopping)
+            if self._stopping.is_set():
+                return
             self._report(problems, time.monotonic() - started)
             with self.done:
                 self.runs += 1
@@ -74,6 +82,38 @@ class BackgroundSearch:
         if not problems and "ready" not in self._reported:
             self._reported.add("ready")
             self._log(f"search index ready in {seconds:.1f} s")
+
+
+def pagefind_files(paths: Sequence[str], pages: Iterable[Page], cancel: threading.Event
+                   ) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """The Pagefind bundle for `pages` (in the order of `paths`), as site/search.search_files
+    makes it, except that setting `cancel` ends Pagefind at once."""
+    indexer = Indexer(paths)
+    finished = threading.Event()
+    threading.Thread(target=_close_on, args=(cancel, finished, indexer), daemon=True,
+                     name="talkgen-search-cancel").start()
+    try:
+        for page in pages:
+            if cancel.is_set():
+                return {}, []
+            indexer.add(page)
+        with tempfile.TemporaryDirectory(prefix="talkgen-search-") as tmp:
+            problems = indexer.finish(Path(tmp))
+            out = Path(tmp) / FOLDER
+            files = {f"{FOLDER}/{path.relative_to(out).as_posix()}": path.read_bytes()
+                     for path in sorted(out.rglob("*")) if path.is_file()}
+    finally:
+        finished.set()
+        indexer.close()
+    return ({}, []) if cancel.is_set() else (files, problems)
+
+
+def _close_on(cancel: threading.Event, finished: threading.Event, indexer: Indexer) -> None:
+    """Kill the indexer's Pagefind when `cancel` is set before `finished`."""
+    while not finished.wait(0.1):
+        if cancel.is_set():
+            indexer.close()
+            return
 
 
 def _lower_priority() -> None:
