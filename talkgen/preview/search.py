@@ -38,20 +38,25 @@ class BackgroundSearch:
         self._stopping = threading.Event()
         self._last = 0.0
         self._reported: set[str] = set()
+        self._thread: threading.Thread | None = None
         self.runs = 0  # finished runs, for tests and the benchmark
         self.done = threading.Condition()
 
     def start(self) -> None:
-        threading.Thread(target=self._run, daemon=True, name="talkgen-search").start()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="talkgen-search")
+        self._thread.start()
 
     def want(self, *, now: bool = False) -> None:
         """Index again: at once, or after `delay` seconds without another call."""
         self._last = 0.0 if now else time.monotonic()
         self._wanted.set()
 
-    def close(self) -> None:
+    def close(self, wait: float = 2.0) -> None:
+        """Stop, ending a Pagefind at work; waits for it up to `wait` seconds."""
         self._stopping.set()
         self._wanted.set()
+        if self._thread is not None:
+            self._thread.join(wait)
 
     def _run(self) -> None:
         _lower_priority()
