@@ -5,7 +5,6 @@ once per file (a generated site warns about every episode: reading them all took
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from ..build.load import load_all
@@ -29,7 +28,7 @@ class Sources:
         self.skipped: list[Diagnostic] = []
         self.static: dict[str, Path] = {}
         self.static_refused: list[Diagnostic] = []  # W034, as the build reports them
-        self._frames: dict[str, dict[int, str | None]] = {}  # file → line → its text
+        self._frames: dict[str, dict[Diagnostic, Diagnostic]] = {}  # file → with its line
 
     def read_all(self) -> None:
         self.loaded.clear()
@@ -59,28 +58,28 @@ class Sources:
         """
         loaded = list(self.loaded.values())
         result = check_loaded(loaded, self.skipped)  # no root: framed below, from the cache
-        result.diagnostics += missing(result.episodes, self.config.root)
         own = {id(d) for d in self.skipped} | {id(d) for one in loaded for d in one.diagnostics}
-        framed = self._framed([d for d in result.diagnostics if id(d) not in own])
-        diagnostics = sort_diagnostics([*self.config_problems, *framed, *self.static_refused,
-                                        *(d for d in result.diagnostics if id(d) in own)])
-        if result.failed():
+        framed = self._framed(result.diagnostics, own)  # a frame leaves the order as it was
+        pictures = self._framed(missing(result.episodes, self.config.root), set())
+        extra = [*self.config_problems, *pictures, *self.static_refused]
+        diagnostics = sort_diagnostics([*framed, *extra]) if extra else framed
+        if result.failed() or any(d.is_error for d in pictures):
             return None, diagnostics
         site = reindex(previous, result.episodes, drafts=self.config.drafts,
                        aliases=self.config.aliases)
         return site, diagnostics
 
-    def _framed(self, site_wide: list[Diagnostic]) -> list[Diagnostic]:
-        """Site-wide diagnostics with their source line, as check_loaded gives them to a build."""
-        def unframed(d: Diagnostic) -> bool:
-            return d.source_line is None and d.location.line > 0
+    def _framed(self, diagnostics: list[Diagnostic], own: set[int]) -> list[Diagnostic]:
+        """Site-wide diagnostics (those not in `own`, made with their file at hand) with their
+        source line, as check_loaded gives them to a build; each made once per file content."""
+        def site_wide(d: Diagnostic) -> bool:
+            return id(d) not in own and d.source_line is None and d.location.line > 0
 
-        todo = [d for d in site_wide if unframed(d)
-                and d.location.line not in self._frames.get(d.location.file, {})]
-        for d in with_frames(todo, self.config.root):
-            self._frames.setdefault(d.location.file, {})[d.location.line] = d.source_line
-        return [dataclasses.replace(d, source_line=self._frames[d.location.file][d.location.line])
-                if unframed(d) else d for d in site_wide]
+        todo = [d for d in diagnostics
+                if site_wide(d) and d not in self._frames.get(d.location.file, {})]
+        for d, framed in zip(todo, with_frames(todo, self.config.root), strict=True):
+            self._frames.setdefault(d.location.file, {})[d] = framed
+        return [self._frames[d.location.file][d] if site_wide(d) else d for d in diagnostics]
 
     def refresh_static(self, changed: set[Path], files: dict[str, bytes]) -> set[str]:
         """Copy the changed static files alone into `files` (a site file may shadow or unshadow
