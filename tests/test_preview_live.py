@@ -211,6 +211,9 @@ def test_a_site_wide_warning_shows_the_line_as_it_is_now(site: Path) -> None:
     episode.write_text(text.replace("date: 2023-01-28", "date: 2098-02-28"), encoding="utf-8")
     again = preview.update([episode])
     assert [d.source_line for d in again.diagnostics if d.code == "W049"] == ["date: 2098-02-28"]
+    episode.write_text(text.replace("date: 2023-01-28", "date:   2098-02-28"), encoding="utf-8")
+    spaced = preview.update([episode])  # the same warning, word for word: only the line differs
+    assert [d.source_line for d in spaced.diagnostics if d.code == "W049"] == ["date:   2098-02-28"]
 
 
 def _children(marker: str) -> list[int]:
