@@ -19,6 +19,7 @@ import pytest
 from talkgen.diagnostics import Diagnostic
 from talkgen.preview.builder import Outcome, Preview
 from talkgen.preview.server import PreviewServer
+from talkgen.site.render import Page
 
 from .serving import running_preview
 from .sitegen import write_site
@@ -248,3 +249,38 @@ def test_stopping_the_preview_ends_a_pagefind_at_work(site: Path, tmp_path: Path
            and "pagefind" in Path(f"/proc/{pid}/cmdline").read_text()]:
         assert time.monotonic() < deadline, "Pagefind outlived the preview"
         time.sleep(0.05)
+
+
+def test_the_background_waits_while_a_request_renders_a_page(site: Path) -> None:
+    """The page the browser asks for after a reload goes first: no background render competes
+    with it (held open here, as a slow render of a big page)."""
+    preview = Preview(site)
+    preview.start()
+    episode = site / "episodes" / "003.md"
+    episode.write_text(edited(site, "先给浏览器。"), encoding="utf-8")
+    preview.update([episode])
+    snapshot = preview._snapshot  # private: to hold one render open
+    assert snapshot is not None
+    page = "episodes/003/index.html"
+    render, entered, release = snapshot.plan[page], threading.Event(), threading.Event()
+
+    def held() -> Page:
+        entered.set()
+        release.wait(10)
+        return render()
+
+    snapshot.plan[page] = held
+    asked: list[bytes | None] = []
+    request = threading.Thread(target=lambda: asked.append(preview.read(page)), daemon=True)
+    request.start()
+    assert entered.wait(10)
+    waiting = set(snapshot.stale)
+    background = threading.Thread(target=preview.settle, daemon=True)
+    background.start()
+    time.sleep(0.3)
+    assert snapshot.stale == waiting  # nothing rendered meanwhile
+    release.set()
+    request.join(10)
+    background.join(10)
+    assert "先给浏览器" in (asked[0] or b"").decode("utf-8")
+    assert not snapshot.stale

@@ -85,6 +85,8 @@ class LivePages:
         self.lock = lock  # shared with the Preview, so a read waits while an update runs
         self.current: Snapshot | None = None
         self._late: list[Diagnostic] = []
+        self._asked = 0  # requests rendering a page now: the background waits for them
+        self._asking = threading.Condition()
 
     def read(self, path: str) -> bytes | None:
         """The current content of an output path, rendering it first if it is stale."""
@@ -98,14 +100,26 @@ class LivePages:
         if crawl:
             self.crawl(snapshot)
             return snapshot.files.get(path)
-        return self._render(snapshot, path)
+        with self._asking:
+            self._asked += 1
+        try:
+            return self._render(snapshot, path)
+        finally:
+            with self._asking:
+                self._asked -= 1
+                self._asking.notify_all()
 
     def settle(self, stop: Callable[[], bool] = lambda: False,
                faster_than: float = math.inf) -> list[Diagnostic]:
-        """Render the remaining stale pages one at a time (requests get in between); only
-        those whose last render took less than `faster_than` seconds, if given."""
+        """Render the remaining stale pages one at a time, pausing while a request renders one
+        (the page the browser asks for first); only those whose last render took less than
+        `faster_than` seconds, if given."""
         skipped: set[str] = set()
         while not stop():
+            with self._asking:
+                if self._asked:
+                    self._asking.wait(0.05)
+                    continue
             with self.lock:
                 snapshot = self.current
                 if snapshot is None:
