@@ -55,7 +55,7 @@ class BackgroundSearch:
         """Stop, ending a Pagefind at work; waits for it up to `wait` seconds."""
         self._stopping.set()
         self._wanted.set()
-        if self._thread is not None:
+        if self._thread is not None and self._thread.is_alive():  # Ctrl-C may come before
             self._thread.join(wait)
 
     def _run(self) -> None:

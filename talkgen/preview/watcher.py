@@ -49,7 +49,8 @@ class Watcher(FileSystemEventHandler):
         self._observer.stop()
         with self._cond:
             self._cond.notify_all()
-        self._observer.join(timeout=5)
+        if self._observer.is_alive():  # Ctrl-C may come while it is being started
+            self._observer.join(timeout=5)
 
     @property
     def busy(self) -> bool:
