@@ -46,9 +46,11 @@ def line_with(process: subprocess.Popen[str], text: str, timeout: float = 30) ->
 
 
 @contextmanager
-def running_preview(site: Path) -> Iterator[PreviewServer]:
-    """The preview server in this process on a free port, stopped on exit."""
-    server = PreviewServer(Preview(site), "127.0.0.1", 0, quiet=0.02)
+def running_preview(site: Path, *, search: bool = False,
+                    builder: Preview | None = None) -> Iterator[PreviewServer]:
+    """The preview server in this process on a free port, stopped on exit; without the
+    background search index unless asked (Pagefind's CPU is not what most tests are about)."""
+    server = PreviewServer(builder or Preview(site), "127.0.0.1", 0, quiet=0.02, search=search)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     assert server.ready.wait(30)

@@ -9,6 +9,7 @@ snapshot is replaced only on success.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -19,10 +20,15 @@ from ..build.gather import SiteOutput, generated_files
 from ..build.page_render import render_page
 from ..content.config import CONFIG_FILE, SiteConfig, load_config
 from ..diagnostics import Diagnostic, sort_diagnostics
+from ..model import Site
 from ..site.rebuild import plan_rebuild
 from ..site.render import Page, Renderer
-from .pages import LivePages, Snapshot
+from ..site.search import FOLDER as SEARCH_FOLDER
+from ..site.search import indexed
+from ..site.template_cache import user_cache
+from .pages import LivePages, Plan, Snapshot
 from .paths import kind, label, watched
+from .search import pagefind_files
 from .sources import Sources
 
 
@@ -54,6 +60,7 @@ class Preview:
         self._sources = Sources(SiteConfig(root=self.root), [])
         self._lock = threading.RLock()
         self._pages = LivePages(self._lock)
+        self._compiled = user_cache()
 
     @property
     def config(self) -> SiteConfig:
@@ -73,8 +80,29 @@ class Preview:
     def read(self, path: str) -> bytes | None:
         return self._pages.read(path)
 
-    def settle(self, stop: Callable[[], bool] = lambda: False) -> list[Diagnostic]:
-        return self._pages.settle(stop)
+    def settle(self, stop: Callable[[], bool] = lambda: False,
+               faster_than: float = math.inf) -> list[Diagnostic]:
+        return self._pages.settle(stop, faster_than)
+
+    def index_search(self, cancel: threading.Event | None = None) -> list[Diagnostic]:
+        """Index the episode pages with Pagefind and serve the index (seconds at 1000 episodes:
+        the server runs this in the background, and sets `cancel` to end it when it stops).
+        Pages edited meanwhile are indexed next time."""
+        with self._lock:
+            snapshot = self._snapshot
+            if snapshot is None or not self.config.search:
+                return []
+            paths = [path for path in snapshot.plan if indexed(path)]
+        pages = (Page(path, html.decode("utf-8")) for path in paths
+                 if (html := self.read(path)) is not None)  # renders the stale ones
+        files, problems = pagefind_files(paths, pages, cancel or threading.Event())
+        with self._lock:
+            current = self._snapshot
+            if current is not None:
+                for name in [n for n in current.files if n.startswith(SEARCH_FOLDER + "/")]:
+                    del current.files[name]
+                current.files.update(files)
+        return problems
 
     def files(self) -> dict[str, bytes]:
         """Every output file, all pages up to date (for tests and the benchmark)."""
@@ -100,7 +128,7 @@ class Preview:
             static = self._sources.refresh_static(kinds["static"], self._snapshot.files)
             if kinds["template"]:
                 self._sources.reread(kinds["episode"])
-                return self._render_all("templates", started)
+                return self._render_all("templates", started, self._snapshot.site)
             outcome = self._episodes(kinds["episode"], started)
             what = outcome.what if kinds["episode"] else label(self.root, kinds["static"])
             only_css = bool(static) and not outcome.pages and all(
@@ -114,23 +142,27 @@ class Preview:
         if any(d.is_error for d in problems):
             return Outcome(CONFIG_FILE, tuple(problems), seconds=time.perf_counter() - started)
         self._sources.read_all()
-        return self._render_all("the site", started)
+        return self._render_all("the site", started, None)  # drafts or aliases may have changed
 
-    def _render_all(self, what: str, started: float) -> Outcome:
+    def _render_all(self, what: str, started: float, previous: Site | None) -> Outcome:
         """Render every page now; the new snapshot replaces the old one only if all succeed."""
-        site, diagnostics = self._sources.checked()
+        site, diagnostics = self._sources.checked(previous)
         if site is None:
             return Outcome(what, tuple(diagnostics), seconds=time.perf_counter() - started)
-        plan = Renderer(site, self.config).plan()
+        plan = Renderer(site, self.config, self._compiled).plan()
         pages: list[Page] = []
+        cost: dict[str, float] = {}
         for path in plan:
+            begun = time.perf_counter()
             page = render_page(plan, self.root, path)
             if isinstance(page, Diagnostic):
                 return Outcome(what, (*diagnostics, page), seconds=time.perf_counter() - started)
             pages.append(page)
+            cost[path] = time.perf_counter() - begun
         files = SiteOutput(pages, self._sources.static, generated_files()).files()
         rebuild = plan_rebuild(None, site, None, plan)  # a first build: every related list
-        self._pages.current = Snapshot(site, self.config, plan, rebuild.related, files)
+        self._pages.current = Snapshot(site, self.config, Plan.of(plan), rebuild.related, files,
+                                       cost=cost)
         diagnostics += self._pages.crawl(self._pages.current)
         return Outcome(what, tuple(sort_diagnostics(diagnostics)), frozenset(files),
                        seconds=time.perf_counter() - started)
@@ -140,11 +172,16 @@ class Preview:
         old = self._snapshot
         assert old is not None
         self._sources.reread(changed)
-        site, diagnostics = self._sources.checked()
+        site, diagnostics = self._sources.checked(old.site)
         what = label(self.root, changed)
         if site is None:
             return Outcome(what, tuple(diagnostics), seconds=time.perf_counter() - started)
-        new_plan = Renderer(site, self.config).plan()
+        renderer = Renderer(site, self.config, self._compiled)
+        if site.topics is old.site.topics and site.contributors is old.site.contributors and \
+                [e.number for e in site.episodes] == [e.number for e in old.site.episodes]:
+            new_plan = Plan(old.plan, renderer.plan)  # the same pages (reindex.py kept the indexes)
+        else:
+            new_plan = Plan.of(renderer.plan())
         rebuild = plan_rebuild(old.site, site, old.related, new_plan)
         pages = set(new_plan) if rebuild.everything else set(rebuild.pages)
         if not pages and new_plan.keys() == old.plan.keys():
@@ -154,6 +191,6 @@ class Preview:
             pages.add(gone)
         stale = {p for p in old.stale | pages if p in new_plan}
         self._pages.current = Snapshot(site, self.config, new_plan, rebuild.related, old.files,
-                                       stale, old.crawl)
+                                       stale, old.crawl, cost=old.cost)
         return Outcome(what, tuple(diagnostics), frozenset(pages | old.crawl),
                        seconds=time.perf_counter() - started)

@@ -2,13 +2,17 @@
 
 It does not know what it serves: a builder builds, updates on changed paths and answers
 `read(output path)`. Watch events only collect paths; one loop debounces and rebuilds, and
-requests wait on the builder while it works, so a half-built site is never served.
+requests wait on the builder while it works, so a half-built site is never served. The reload
+event goes out as soon as an update has marked what is stale; another thread renders the stale
+pages afterwards, and gives way whenever an edit is waiting, so a save never queues behind a
+long page render.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import secrets
 import threading
 from collections import deque
@@ -25,6 +29,7 @@ from ..urls import page_file
 from .builder import Outcome
 from .hosts import HostCheck
 from .livereload import EVENTS_PATH, event, inject, overlay_payload
+from .search import BackgroundSearch
 from .watcher import Watcher
 
 TYPES = {
@@ -37,6 +42,10 @@ TYPES = {
 }
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 KEEPALIVE = 15.0
+RENDER_PAUSE = 0.02  # seconds the background renders wait after an update: the reload event
+# and the browser's request for the edited page go first
+SLOW_PAGE = 0.1  # seconds: pages this slow to render (the whole-site lists) wait until the editor
+IDLE = 1.0  # has paused this long, so that a save seldom arrives while the GIL is theirs
 REQUEST_TIMEOUT = 10.0  # seconds a client may stay silent while sending a request or reading a reply
 
 
@@ -49,7 +58,8 @@ class Builder(Protocol):
     def start(self) -> Outcome: ...
     def update(self, paths: Iterable[Path]) -> Outcome: ...
     def read(self, path: str) -> bytes | None: ...
-    def settle(self, stop: Callable[[], bool]) -> list[Diagnostic]: ...
+    def settle(self, stop: Callable[[], bool], faster_than: float = ...) -> list[Diagnostic]: ...
+    def index_search(self, cancel: threading.Event) -> list[Diagnostic]: ...
 
 
 class ServeError(Exception):
@@ -117,11 +127,14 @@ class PreviewServer:
 
     def __init__(self, builder: Builder, host: str = "127.0.0.1", port: int = 0, *,
                  log: Callable[[str], None] = lambda line: None, colour: bool = False,
-                 quiet: float = 0.05) -> None:
+                 quiet: float = 0.05, search: bool = True) -> None:
         self.builder, self.log, self.colour, self.quiet = builder, log, colour, quiet
         self.hub = Hub()
+        self.search = BackgroundSearch(builder.index_search, log) if search else None
         self.ready = threading.Event()
         self._stopping = threading.Event()
+        self._updating = threading.Event()  # a batch of changes is being built
+        self._stale = threading.Event()  # an update left pages to render in the background
         try:
             self.httpd = _Server((host, port), _Handler)
         except OSError as err:
@@ -143,15 +156,25 @@ class PreviewServer:
         watcher: Watcher | None = None
         try:
             self.report(self.builder.start(), first=True)
+            gc.freeze()  # the site stays in memory: collections need not walk it again and again
+            if self.search:
+                self.search.start()
+                self.search.want(now=True)
             watcher = Watcher(self.builder.watched(), quiet=self.quiet)
             watcher.start()
             threading.Thread(target=self._rebuild_loop, args=(watcher,), daemon=True,
                              name="talkgen-rebuild").start()
+            threading.Thread(target=self._render_loop, args=(watcher,), daemon=True,
+                             name="talkgen-render").start()
             self.ready.set()
             self.httpd.serve_forever(poll_interval=0.2)
         finally:
             self._stopping.set()
+            self._stale.set()
+            if self.search:
+                self.search.close()
             self.hub.close()
+            gc.unfreeze()
             if watcher:
                 watcher.stop()
             self.httpd.server_close()
@@ -166,8 +189,29 @@ class PreviewServer:
             batch = watcher.next_batch(self._stopping)
             if not batch or self._stopping.is_set():
                 continue
-            self.report(self.builder.update(batch))
-            late = self.builder.settle(lambda: watcher.busy or self._stopping.is_set())
+            self._updating.set()
+            try:
+                outcome = self.builder.update(batch)
+                self.report(outcome)
+            finally:
+                self._updating.clear()
+                self._stale.set()
+            if self.search and outcome.ok and outcome.pages and not outcome.css_only:
+                self.search.want()
+
+    def _render_loop(self, watcher: Watcher) -> None:
+        """Render what the last update left stale, a page at a time, while no edit waits."""
+        def give_way() -> bool:
+            return watcher.busy or self._updating.is_set() or self._stale.is_set() \
+                or self._stopping.is_set()
+
+        while not self._stopping.is_set():
+            self._stale.wait()
+            self._stale.clear()
+            self._stopping.wait(RENDER_PAUSE)
+            late = self.builder.settle(give_way, SLOW_PAGE)
+            if not give_way() and not self._stale.wait(IDLE):  # no edit for a while
+                late += self.builder.settle(give_way)
             if late:
                 self.report(Outcome("pages", tuple(late)))
 

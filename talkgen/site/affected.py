@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import TypeVar
 
 from ..model import Contributor, Episode, Site, Topic, identity
 from ..urls import (
@@ -24,6 +26,7 @@ from ..urls import (
 from .indexes import related
 
 Related = Mapping[int, tuple[int, ...]]
+T = TypeVar("T", Topic, Contributor)
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,10 @@ def affected(old: Site, new: Site, changed: Set[int], old_related: Related,
         return EVERYTHING  # the footer count, prev/next chains or links on every page move
     wanted = {page_file(episode_path(n)) for n in _episode_pages(new, changed, old_related,
                                                                      new_related)}
-    wanted |= {page_file(topic_path(t.slug)) for t in (*old.topics, *new.topics)
-               if changed & {*t.episodes, *(n for n, _ in t.sections)}}
-    wanted |= {page_file(contributor_path(c.slug)) for c in (*old.contributors, *new.contributors)
-               if changed & _mentions(c)}
+    wanted |= {page_file(topic_path(t.slug)) for t in _both(old.topics, new.topics)
+               if _any_in(changed, t.episodes, t.sections)}
+    wanted |= {page_file(contributor_path(c.slug)) for c in _both(old.contributors, new.contributors)
+               if _any_in(changed, c.hosted, c.contributed, c.asked)}
     if _topic_counts(old) != _topic_counts(new):
         wanted.add(page_file(TOPICS))
     if _people_counts(old) != _people_counts(new):
@@ -116,8 +119,20 @@ def _episode_pages(site: Site, changed: Set[int], old_related: Related,
     return pages
 
 
-def _mentions(c: Contributor) -> set[int]:
-    return {*c.hosted, *(n for n, _ in c.contributed), *(n for n, _ in c.asked)}
+def _both(old: tuple[T, ...], new: tuple[T, ...]) -> Iterable[T]:
+    """Both sites' entries; once when the edit kept the index (reindex.py shares the tuple)."""
+    return old if old is new else old + new
+
+
+def _any_in(changed: Set[int], numbers: Iterable[int],
+            *pairs: Iterable[tuple[int, object]]) -> bool:
+    """Whether a changed episode is among `numbers` or the first items of `pairs` (a host has
+    hundreds of mentions: set.isdisjoint walks them without a Python loop)."""
+    mine = changed if isinstance(changed, (set, frozenset)) else set(changed)
+    return not mine.isdisjoint(numbers) or any(not mine.isdisjoint(map(_first, p)) for p in pairs)
+
+
+_first = itemgetter(0)
 
 
 def _renamed(old: Iterable[Topic | Contributor], new: Iterable[Topic | Contributor]) -> bool:

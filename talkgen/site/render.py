@@ -49,15 +49,17 @@ class Page:
     html: str
 
 
-def environment(root: Path) -> jinja2.Environment:
+def environment(root: Path, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """`compiled` keeps compiled templates across environments (the preview makes one per edit);
+    by default they are kept in the user's cache folder between runs."""
     env = template_environment(
         root,
+        bytecode_cache=compiled if compiled is not None else user_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=user_cache(),
     )
     return env
 
@@ -82,10 +84,11 @@ class PlannedPage:
 class Renderer:
     """Renders every page of a site; lookups are built once, so no page is quadratic."""
 
-    def __init__(self, site: Site, config: SiteConfig) -> None:
+    def __init__(self, site: Site, config: SiteConfig,
+                 compiled: jinja2.BytecodeCache | None = None) -> None:
         self.site, self.config = site, config
         self.urls = Urls(config.base_path, config.base_url)
-        self.env = environment(config.root)
+        self.env = environment(config.root, compiled)
         self.topics = {identity(t.name): t for t in site.topics}
         self.people = {identity(c.name): c for c in site.contributors}
         self.people.update({alias: self.people[identity(name)]  # talkgen.yaml `people:`
