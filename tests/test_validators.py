@@ -50,15 +50,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.mark.timeout(300)
 def test_every_page_is_valid_html5(site: Path) -> None:
     need(VNU, "the Nu Html Checker (vnu-jar)")
-    pages = sorted(str(p) for p in site.rglob("*.html"))
+    pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 12
-    checked = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
-                             capture_output=True, text=True, timeout=240)
-    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')["messages"]
-    problems = [f"{m.get('url', '').split('/_site/')[-1]}:{m.get('lastLine')}: {m['message']}"
-                for m in messages if m.get("type") == "error"]
+    problems, returncode = _nu_errors(pages, "/_site/")
     assert problems == []
-    assert checked.returncode == 0
+    assert returncode == 0
+
+
+def _nu_errors(pages: list[Path], root: str) -> tuple[list[str], int]:
+    """The Nu Html Checker's errors on `pages` as 'page:line: message' (the page's path after
+    `root`), and its exit code."""
+    checked = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
+                              *map(str, pages)], capture_output=True, text=True, timeout=240)
+    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')["messages"]
+    problems = [f"{m.get('url', '').split(root)[-1]}:{m.get('lastLine')}: {m['message']}"
+                for m in messages if m.get("type") == "error"]
+    return problems, checked.returncode
 
 
 PAGES = ["", "episodes/001/", "topics/%E4%BD%8D%E7%BD%AE%E7%BC%96%E7%A0%81/", "questions/"]
@@ -126,12 +133,7 @@ def new_pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.mark.timeout(300)
 def test_new_pages_are_valid_html5(new_pages: Path) -> None:
     need(VNU, "the Nu Html Checker (vnu-jar)")
-    pages = sorted(str(p) for p in new_pages.rglob("*.html"))
-    checked = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
-                             capture_output=True, text=True, timeout=240)
-    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')["messages"]
-    problems = [f"{m.get('url', '').split('/www/')[-1]}:{m.get('lastLine')}: {m['message']}"
-                for m in messages if m.get("type") == "error"]
+    problems, _ = _nu_errors(sorted(new_pages.rglob("*.html")), "/www/")
     assert problems == []
 
 

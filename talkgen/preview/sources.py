@@ -46,7 +46,7 @@ class Sources:
         self.loaded = {p: fresh[p] if p in fresh else self.loaded[p] for p in files}
 
     def _load(self, files: list[Path]) -> dict[Path, Loaded]:
-        """The same loading path as the build (loading.load_all), without its on-disk cache."""
+        """The same loading path as the build (build.load.load_all), without its on-disk cache."""
         for path in files:  # their lines may have changed
             self._frames.pop(site_relative(path, self.config.root), None)
         return {one.path: one.loaded for one in load_all(self.config, files)}

@@ -39,7 +39,8 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self._codes: dict[str, tuple[str, CodeType]] = {}
         self._lock = threading.Lock()
 
-    def _file(self, bucket: Bucket) -> str:
+    def _entry(self, bucket: Bucket) -> str:
+        """The entry's file name: the template and everything its compiled code depends on."""
         env = bucket.environment
         identity = repr((jinja2.__version__, sys.implementation.cache_tag, type(env).__name__,
                          env.autoescape, env.trim_blocks, env.lstrip_blocks,
@@ -48,7 +49,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
         return f"{hashlib.sha256(identity.encode()).hexdigest()}.jinja"
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        name = self._file(bucket)
+        name = self._entry(bucket)
         with self._lock:
             known = self._codes.get(name)
         if known is not None and known[0] == bucket.checksum:
@@ -75,7 +76,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         if bucket.code is None:
             return
-        name = self._file(bucket)
+        name = self._entry(bucket)
         with self._lock:
             self._codes[name] = (bucket.checksum, bucket.code)
         if self.folder is None:
