@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from talkgen.preview.builder import Preview
-from talkgen.preview.server import PreviewServer
+from talkgen.preview.server import REQUEST_TIMEOUT, PreviewServer
 
 
 def _as_in_a_terminal() -> None:
@@ -46,11 +46,12 @@ def line_with(process: subprocess.Popen[str], text: str, timeout: float = 30) ->
 
 
 @contextmanager
-def running_preview(site: Path, *, search: bool = False,
-                    builder: Preview | None = None) -> Iterator[PreviewServer]:
+def running_preview(site: Path, *, search: bool = False, builder: Preview | None = None,
+                    request_timeout: float = REQUEST_TIMEOUT) -> Iterator[PreviewServer]:
     """The preview server in this process on a free port, stopped on exit; without the
     background search index unless asked (Pagefind's CPU is not what most tests are about)."""
-    server = PreviewServer(builder or Preview(site), "127.0.0.1", 0, quiet=0.02, search=search)
+    server = PreviewServer(builder or Preview(site), "127.0.0.1", 0, quiet=0.02, search=search,
+                           request_timeout=request_timeout)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     assert server.ready.wait(30)

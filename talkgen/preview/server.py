@@ -127,8 +127,10 @@ class PreviewServer:
 
     def __init__(self, builder: Builder, host: str = "127.0.0.1", port: int = 0, *,
                  log: Callable[[str], None] = lambda line: None, colour: bool = False,
-                 quiet: float = 0.05, search: bool = True) -> None:
+                 quiet: float = 0.05, search: bool = True,
+                 request_timeout: float = REQUEST_TIMEOUT) -> None:
         self.builder, self.log, self.colour, self.quiet = builder, log, colour, quiet
+        self.request_timeout = request_timeout
         self.hub = Hub()
         self.search = BackgroundSearch(builder.index_search, log) if search else None
         self.ready = threading.Event()
@@ -249,8 +251,12 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     raw_requestline: bytes  # set by the stdlib's handle_one_request, not in its type stubs
     server_version = "talkgen"
-    timeout = REQUEST_TIMEOUT  # a slow or silent client frees its thread instead of keeping it
     default_request_version = "HTTP/1.0"  # so errors about a bad request line have a status line
+
+    def setup(self) -> None:
+        """A slow or silent client frees its thread after the server's request timeout."""
+        self.timeout = self.server.app.request_timeout
+        super().setup()
 
     def parse_request(self) -> bool:
         """The stdlib's, but a request line without an HTTP version (HTTP/0.9, or garbage) is a 400
