@@ -81,6 +81,13 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with slow tests first: the workers take them while there is still other work to
+    share, instead of one worker finishing a 30 s browser module while the other waits."""
+    heavy = {getattr(item, "module", None) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: getattr(item, "module", None) not in heavy)  # stable: the order within stays
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _chromium_closed_at_the_end() -> Iterator[None]:
     """The browser tests share one chromium per test process (tests/browser.py)."""

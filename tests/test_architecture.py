@@ -8,6 +8,7 @@ Units are the top-level modules (diagnostics, model, urls, cli, ...) and the sub
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -36,10 +37,16 @@ def module_name(path: Path) -> tuple[str, list[str]]:
     return ".".join(parts), parts[:-1]
 
 
+@functools.cache
+def syntax(path: Path) -> ast.Module:
+    """A module's syntax tree, parsed once for all the tests here."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def imported_modules(path: Path) -> set[str]:
     name, package = module_name(path)
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(syntax(path)):
         if isinstance(node, ast.ImportFrom) and node.level:
             base = package[: len(package) - (node.level - 1)]
             if node.module:
@@ -82,7 +89,7 @@ def test_only_the_cli_imports_the_features() -> None:
 
 def test_the_cli_imports_the_features_lazily() -> None:
     """`talkgen --help` and `build` must not pay for the preview, importer or scaffold."""
-    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    tree = syntax(PACKAGE / "cli.py")
     top = sorted(n.module or "" for n in tree.body if isinstance(n, ast.ImportFrom)
                  and (n.module or "").split(".")[0] in FEATURES)
     assert top == [], "import these inside the command that needs them"
@@ -139,6 +146,6 @@ def test_only_the_cli_prints() -> None:
     for module in sorted(PACKAGE.rglob("*.py")):
         if module.stem in ("cli", "__main__"):
             continue
-        calls = [n for n in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+        calls = [n for n in ast.walk(syntax(module))
                  if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "print"]
         assert calls == [], f"{module.name} prints; return diagnostics instead"

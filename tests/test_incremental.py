@@ -129,10 +129,9 @@ def warm_build(root: Path) -> dict[str, int]:
 
 @pytest.mark.parametrize("name", sorted(EDITS))
 def test_the_warm_build_and_the_preview_redo_the_same_pages_and_match_a_cold_build(
-        tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, name: str) -> None:
     """Both executors of the rebuild planner, on the same edit: the same pages rendered again,
     and the same bytes as a build from scratch."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))  # the cache's signing key
     root = write_site(tmp_path / "site", 24)
     with (root / "talkgen.yaml").open("a", encoding="utf-8") as config:
         config.write("search: false\n")  # as the warm build: no index, so no search box anywhere

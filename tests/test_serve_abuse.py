@@ -227,7 +227,7 @@ def test_a_page_rendered_for_an_older_edit_never_replaces_a_newer_one(tmp_path: 
     assert b"V0002V" in (preview.read(page) or b"")  # and the page stays at edit 2
 
 
-SLOW_CLIENTS, SLOW_SECONDS = 20, 3.0
+SLOW_CLIENTS, SLOW_SECONDS = 20, 2.0
 
 
 def test_slow_clients_do_not_hold_up_the_others(served: Served) -> None:
