@@ -111,6 +111,8 @@ def make_parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     v.add_argument("--drafts", action="store_true", help="include episodes marked draft")
     v.add_argument("--open", action="store_true", help="open the site in a web browser")
+    v.add_argument("--no-search", action="store_true",
+                   help="no search index and no search box (Pagefind's CPU stays free)")
     v.set_defaults(run=run_serve)
 
     i = command("import", "convert legacy notes (.md, .docx, .pdf) into episode files "
@@ -221,7 +223,7 @@ def run_build(args: argparse.Namespace) -> int:
             and not Path(os.path.abspath(out)).is_relative_to(config.root):
         return _usage(f"--out {args.out} is outside the site folder; give it as an absolute path")
     config = config.with_overrides(output=out, base_url=args.base_url, drafts=args.drafts,
-                                   search=False if args.no_search else None)
+                                   search=None)
     if any(d.is_error for d in problems):
         print_diagnostics(problems, sys.stderr)
         print("build failed: talkgen.yaml has errors; nothing was written", file=sys.stderr)
@@ -321,8 +323,9 @@ def run_serve(args: argparse.Namespace) -> int:
     config, _ = _config(args)
     log = print_line
     try:
-        server = PreviewServer(Preview(config.root, drafts=args.drafts), args.host, args.port,
-                               log=log, colour=sys.stderr.isatty())
+        preview = Preview(config.root, drafts=args.drafts, search=False if args.no_search else None)
+        server = PreviewServer(preview, args.host, args.port, log=log,
+                               colour=sys.stderr.isatty(), search=not args.no_search)
     except ServeError as err:
         return _usage(str(err))
     if args.host not in LOCAL_HOSTS:

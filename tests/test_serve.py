@@ -183,3 +183,28 @@ def test_a_busy_port_is_a_one_line_error_and_exit_2(site: Path) -> None:
         _, err = process.communicate(timeout=30)
     assert process.returncode == 2
     assert err.strip().count("\n") == 0 and "already in use" in err
+
+
+def test_no_search_serves_pages_without_a_search_box_or_index(site: Path) -> None:
+    """`serve --no-search`, as `build --no-search`: no search box on the pages and no Pagefind
+    run in the background (with search on, both are there: test_preview_live)."""
+    process = start_serve(site, "--port", "0", "--no-search")
+    try:
+        url = line_with(process, "serving").split(" at ")[1].split()[0]
+        line_with(process, "built the site")
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/")
+        page = conn.getresponse().read().decode("utf-8")
+        time.sleep(0.5)  # time enough for a background index to have started
+        conn.request("GET", "/pagefind/pagefind.js")
+        index = conn.getresponse()
+        index.read()
+        conn.close()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert "<h1" in page and "site-search" not in page
+    assert index.status == 404
+    assert process.returncode == 0 and "search" not in err.lower()

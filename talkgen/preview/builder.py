@@ -54,9 +54,10 @@ class Outcome:
 class Preview:
     """Builds a site into memory and keeps it current; thread-safe, never writes a file."""
 
-    def __init__(self, root: Path, *, drafts: bool = False) -> None:
+    def __init__(self, root: Path, *, drafts: bool = False, search: bool | None = None) -> None:
         self.root = root.resolve()
         self.drafts = drafts
+        self.search = search  # None: as talkgen.yaml says; False: as `serve --no-search`
         self._sources = Sources(SiteConfig(root=self.root), [])
         self._lock = threading.RLock()
         self._pages = LivePages(self._lock)
@@ -138,7 +139,7 @@ class Preview:
 
     def _reload(self, started: float) -> Outcome:
         config, problems = load_config(self.root)
-        self._sources = Sources(config.with_overrides(drafts=self.drafts), problems)
+        self._sources = Sources(config.with_overrides(drafts=self.drafts, search=self.search), problems)
         if any(d.is_error for d in problems):
             return Outcome(CONFIG_FILE, tuple(problems), seconds=time.perf_counter() - started)
         self._sources.read_all()
