@@ -255,8 +255,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         """A slow or silent client frees its thread after the server's request timeout."""
-        self.timeout = self.server.app.request_timeout
         super().setup()
+        self.connection.settimeout(self.server.app.request_timeout)
 
     def parse_request(self) -> bool:
         """The stdlib's, but a request line without an HTTP version (HTTP/0.9, or garbage) is a 400
