@@ -223,7 +223,7 @@ def run_build(args: argparse.Namespace) -> int:
             and not Path(os.path.abspath(out)).is_relative_to(config.root):
         return _usage(f"--out {args.out} is outside the site folder; give it as an absolute path")
     config = config.with_overrides(output=out, base_url=args.base_url, drafts=args.drafts,
-                                   search=None)
+                                   search=False if args.no_search else None)
     if any(d.is_error for d in problems):
         print_diagnostics(problems, sys.stderr)
         print("build failed: talkgen.yaml has errors; nothing was written", file=sys.stderr)
