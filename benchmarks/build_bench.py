@@ -40,9 +40,11 @@ REPO = Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 PEER_HUGO = {100: 0.43, 1000: 3.51, 5000: 15.88}  # PEERS.md, cold, 2 cores
 PEER_PAGEFIND = 8.5  # PEERS.md: the Pagefind CLI over 1000 episodes takes ≈ 8–9 s
+# Runs what the `talkgen` command runs: cli.run where the tree has it, else cli.main (before
+# run existed the command called main), then records the peak RSS before the process ends.
 RUSAGE = """import os, resource, sys
-from talkgen.cli import main
-code = main(sys.argv[1:])
+from talkgen import cli
+code = getattr(cli, "run", cli.main)(sys.argv[1:])
 usage = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 open(os.environ["BENCH_RUSAGE"], "w").write(" ".join(map(str, usage)))
