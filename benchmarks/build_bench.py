@@ -13,6 +13,11 @@ search build), CPU-s is user + system time of the build and all its processes: u
 heavy load from others, CPU-s ratios are steadier than wall-clock ones. Hugo + Pagefind is
 `hugo` then the Pagefind CLI over Hugo's output. Without Hugo installed, ratios use the Hugo
 figures of ../shared/bench/PEERS.md.
+
+Both trees are compiled to bytecode once before timing (`python -m compileall`), as pip does when
+it installs talkgen: with PYTHONDONTWRITEBYTECODE set (as in this sandbox) a tree without
+__pycache__, like the exported baseline, would otherwise compile every module from source on
+every run. --source-only times them that way instead.
 """
 
 from __future__ import annotations
@@ -35,9 +40,11 @@ REPO = Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 PEER_HUGO = {100: 0.43, 1000: 3.51, 5000: 15.88}  # PEERS.md, cold, 2 cores
 PEER_PAGEFIND = 8.5  # PEERS.md: the Pagefind CLI over 1000 episodes takes ≈ 8–9 s
+# Runs what the `talkgen` command runs: cli.run where the tree has it, else cli.main (before
+# run existed the command called main), then records the peak RSS before the process ends.
 RUSAGE = """import os, resource, sys
-from talkgen.cli import main
-code = main(sys.argv[1:])
+from talkgen import cli
+code = getattr(cli, "run", cli.main)(sys.argv[1:])
 usage = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 open(os.environ["BENCH_RUSAGE"], "w").write(" ".join(map(str, usage)))
@@ -103,6 +110,17 @@ def export(rev: str, work: Path) -> Path:
                              capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(path)], input=archive, check=True)
     return path
+
+
+def prepare_bytecode(tree: Path, compiled: bool) -> None:
+    """Write the tree's .pyc files once, as an installed talkgen has them, or (--source-only)
+    remove them, so both trees start alike (see the docstring)."""
+    if compiled:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "talkgen")],
+                       check=True, stdout=subprocess.DEVNULL)
+        return
+    for cache in (tree / "talkgen").rglob("__pycache__"):
+        shutil.rmtree(cache)
 
 
 def scenarios(tree: Path, root: Path, one: Path, work: Path) -> dict[str, Callable[[], Sample]]:
@@ -215,6 +233,9 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, help="an existing site to copy instead of generating")
     parser.add_argument("--scaling", type=int, default=0, metavar="N",
                         help="also time two cold builds of N episodes (e.g. 5000) per tree")
+    parser.add_argument("--source-only", action="store_true",
+                        help="remove the trees' bytecode instead of compiling it (with "
+                        "PYTHONDONTWRITEBYTECODE every run then compiles talkgen from source)")
     args = parser.parse_args()
     with_hugo = shutil.which("hugo") is not None and args.corpus is None
     with tempfile.TemporaryDirectory(prefix="talkgen-bench-") as tmp:
@@ -222,6 +243,8 @@ def main() -> None:
         trees = {"this tree": args.tree.resolve()}
         if args.baseline:
             trees[args.baseline] = export(args.baseline, work)
+        for tree in trees.values():
+            prepare_bytecode(tree, compiled=not args.source_only)
         root = corpus(args.n, work, args.corpus)
         one = corpus(1, work, None) / "talkgen"
         figures = measure(trees, root, one, args.runs, work, with_hugo)

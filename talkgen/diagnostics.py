@@ -6,7 +6,6 @@ Validators return lists of Diagnostic; only the CLI and the server print them.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -150,6 +149,8 @@ class Location:
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One problem found, with its code, place and hint, as every output format shows it."""
+
     code: str
     message: str
     location: Location
@@ -216,6 +217,8 @@ def framed(diag: Diagnostic, line_text: str) -> Diagnostic:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' did you mean "x"?' suffix, or '' when nothing is close."""
+    import difflib  # only to word an error: not imported at start-up
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f'; did you mean "{close[0]}"?' if close else ""
 

@@ -47,6 +47,8 @@ class Reference:
 
 @dataclass(frozen=True)
 class Section:
+    """One section of an episode, rendered, with what the site's indexes need from it."""
+
     kind: str  # a key of structure.SECTION_KINDS
     title: str  # the heading as written
     anchor: str
@@ -82,6 +84,8 @@ class AssetLink:
 
 @dataclass(frozen=True)
 class Episode:
+    """One episode, parsed and rendered: what every page about it is built from."""
+
     number: int
     date: dt.date
     hosts: tuple[str, ...]
@@ -129,6 +133,8 @@ class Episode:
 
 @dataclass(frozen=True)
 class Topic:
+    """A topic and the episodes and sections tagged with it."""
+
     name: str
     slug: str
     episodes: tuple[int, ...]  # episodes tagged at episode level or in a section
@@ -137,6 +143,8 @@ class Topic:
 
 @dataclass(frozen=True)
 class Contributor:
+    """A person and the episodes they hosted, contributed to or asked a question in."""
+
     name: str
     slug: str
     hosted: tuple[int, ...]

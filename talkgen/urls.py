@@ -8,6 +8,8 @@ from urllib.parse import quote, urlsplit
 
 @dataclass(frozen=True)
 class Urls:
+    """Where the site is published, to turn output paths into links."""
+
     base_path: str = "/"  # "/" or "/sub/path/"
     base_url: str = ""  # absolute, for feeds and the sitemap; may be empty
 

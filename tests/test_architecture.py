@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -93,6 +95,41 @@ def test_the_cli_imports_the_features_lazily() -> None:
     top = sorted(n.module or "" for n in tree.body if isinstance(n, ast.ImportFrom)
                  and (n.module or "").split(".")[0] in FEATURES)
     assert top == [], "import these inside the command that needs them"
+
+
+# What a run really imports (start-up time, issue 16): a build of a small site never the
+# preview, importer or scaffold, the network modules or the worker pool; `--help` not even the
+# libraries a build needs.
+BUILD_NEVER_IMPORTS = ("talkgen.preview", "talkgen.importer", "talkgen.scaffold", "asyncio",
+                       "http", "urllib.request", "ssl", "multiprocessing")
+HELP_NEVER_IMPORTS = (*BUILD_NEVER_IMPORTS, "talkgen.content", "talkgen.site", "talkgen.build",
+                      "yaml", "markdown_it", "jinja2", "pygments")
+
+
+def imported_by(*args: str, cwd: Path) -> set[str]:
+    """Every module a `talkgen ARGS` process holds when the command has finished."""
+    code = ("import sys\nfrom talkgen.cli import main\ntry:\n    main(sys.argv[1:])\n"
+            "except SystemExit:\n    pass\nprint('modules:', *sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True,
+                          text=True, check=True)
+    return set(done.stdout.splitlines()[-1].split()[1:])
+
+
+def among(modules: set[str], packages: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in packages))
+
+
+def test_building_a_small_site_imports_no_feature_network_or_pool_module(
+        fixture_site: Path) -> None:
+    modules = imported_by("build", "--no-search", cwd=fixture_site)
+    assert {"talkgen.build.publish", "pygments.lexers.python"} <= modules  # built, highlighted
+    assert among(modules, BUILD_NEVER_IMPORTS) == []
+
+
+def test_help_imports_none_of_what_a_build_needs(tmp_path: Path) -> None:
+    modules = imported_by("--help", cwd=tmp_path)
+    assert "argparse" in modules
+    assert among(modules, HELP_NEVER_IMPORTS) == []
 
 
 def test_every_unit_has_a_layer_and_no_import_points_up() -> None:

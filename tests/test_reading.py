@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from talkgen.content.reading_time import CJK_PER_MINUTE, WORDS_PER_MINUTE, reading_minutes
+from hypothesis import given
+from hypothesis import strategies as st
+
+from talkgen.content.reading_time import CJK_PER_MINUTE, WORDS_PER_MINUTE, counted, reading_minutes
 
 from .conftest import run_talkgen
 
@@ -28,6 +32,19 @@ def test_mixed_text_adds_both() -> None:
     text = "长度外推" * 100 + " " + " ".join(["RoPE"] * 100)  # 400 characters, 100 words
     assert reading_minutes(text) == 2  # 1 + 0.5 minutes, rounded up
     assert reading_minutes("LLaMA中文能力") == 1
+
+
+_CJK = (r"\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+        r"\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f")
+_MIXED = st.text(st.sampled_from(list("位长度外推の한 \t\n.,，。-_'1a😀\U00020001Ωé")) | st.characters(),
+                 max_size=60)
+
+
+@given(_MIXED)
+def test_counts_are_those_of_the_two_character_classes_it_replaced(text: str) -> None:
+    """The counts are what the former `[CJK]` and `[^\\W CJK]+` expressions found."""
+    assert counted(text) == (len(re.findall(f"[{_CJK}]", text)),
+                             len(re.findall(f"[^\\W{_CJK}]+", text)))
 
 
 def test_the_episode_page_shows_its_reading_time(fixture_site: Path) -> None:

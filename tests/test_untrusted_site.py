@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import markdown_it
 import pytest
 
 import talkgen.build.cache
@@ -180,9 +181,8 @@ def test_a_markdown_library_upgrade_re_renders_cached_episodes(
         fresh_code_hash: None) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(key_home))
     assert main(["build", "--root", str(fixture_site), "--no-search"]) == 0
-    real_version, real_render = importlib.metadata.version, talkgen.content.episode.render
-    monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0"
-                        if name == "markdown-it-py" else real_version(name))
+    real_render = talkgen.content.episode.render
+    monkeypatch.setattr(markdown_it, "__version__", "99.0")
     monkeypatch.setattr(talkgen.content.episode, "render", lambda md, tokens: real_render(md, tokens)
                         + "<!-- rendered by the upgraded parser -->")
     talkgen.build.cache.code_hash.cache_clear()  # a new process after `pip install -U`
@@ -196,6 +196,16 @@ def test_the_cache_key_names_every_library_that_shapes_output() -> None:
     for library in ("markdown-it-py", "mdit-py-plugins", "linkify-it-py", "Pygments", "Jinja2",
                     "PyYAML", "pagefind"):
         assert library in names
+
+
+def test_the_cache_key_has_the_versions_pip_installed() -> None:
+    """A module's __version__ stands in for its package's METADATA only where they agree."""
+    for name in talkgen.build.cache.LIBRARIES:
+        try:
+            installed = f"{name}=={importlib.metadata.version(name)}"
+        except importlib.metadata.PackageNotFoundError:
+            installed = f"{name} absent"
+        assert installed in talkgen.build.cache.library_versions().split(";")
 
 
 # -- item 2: the output folder ----------------------------------------------------------

@@ -14,6 +14,7 @@ import contextlib
 import functools
 import hashlib
 import hmac
+import importlib
 import importlib.metadata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,9 +31,14 @@ FOLDER = ".talkgen-cache"
 MAX_BYTES = 1 << 30  # far above any real site; a file claiming more is not read
 _SIGNATURE = 32  # bytes of HMAC-SHA256 at the end of each file (written last, as it streams)
 _PACKAGE = Path(__file__).resolve().parent.parent  # talkgen/
-# Every library whose version can change a byte of the output.
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "linkify-it-py", "Pygments", "Jinja2", "PyYAML",
-             "pagefind", "pagefind-bin-extended", "pagefind-bin")
+# Every library whose version can change a byte of the output, with the module whose
+# __version__ names it: reading that is ≈ 1 ms cheaper per library than importlib.metadata,
+# which parses the library's METADATA file. None: ask importlib.metadata (pagefind's module
+# says 0.0.0a0 whatever is installed).
+LIBRARIES = {"markdown-it-py": "markdown_it", "mdit-py-plugins": "mdit_py_plugins",
+             "linkify-it-py": "linkify_it", "Pygments": "pygments", "Jinja2": "jinja2",
+             "PyYAML": "yaml", "pagefind": None, "pagefind-bin-extended": None,
+             "pagefind-bin": None}
 
 
 @functools.cache
@@ -51,12 +57,23 @@ def code_hash() -> str:
 
 def library_versions() -> str:
     found = []
-    for name in LIBRARIES:
-        try:
-            found.append(f"{name}=={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            found.append(f"{name} absent")
+    for name, module in LIBRARIES.items():
+        version = _version(name, module)
+        found.append(f"{name}=={version}" if version else f"{name} absent")
     return ";".join(found)
+
+
+def _version(name: str, module: str | None) -> str | None:
+    """The installed version of a library, None when it is not installed."""
+    if module is not None:
+        with contextlib.suppress(ImportError):
+            version = getattr(importlib.import_module(module), "__version__", None)
+            if isinstance(version, str):
+                return version
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def files_hash(paths: list[Path]) -> str:

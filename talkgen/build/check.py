@@ -20,6 +20,8 @@ from .load import EpisodeCache, load_all
 
 @dataclass
 class CheckResult:
+    """What checking found: the problems, the episodes loaded and their cache keys."""
+
     diagnostics: list[Diagnostic]
     files: int
     episodes: list[Episode] = field(default_factory=list)

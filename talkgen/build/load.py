@@ -19,6 +19,8 @@ CACHE_FILE = "episodes.json"
 
 @dataclass(frozen=True)
 class LoadedFile:
+    """One episode file as loaded, with the content hash it is cached under."""
+
     path: Path
     key: str  # content hash ("" when the file could not be read)
     loaded: Loaded

@@ -13,6 +13,8 @@ from .check import CheckResult
 
 @dataclass
 class BuildResult:
+    """What a build did, for the CLI's summary and the benchmarks."""
+
     check: CheckResult
     out: Path
     site: Site | None = None

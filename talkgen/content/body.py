@@ -26,6 +26,8 @@ HIGHLIGHT_BUDGET = 100_000  # characters of code per episode
 
 @dataclass
 class Body:
+    """An episode's Markdown split into its intro and sections, with what was found in them."""
+
     intro: list[Token]
     sections: list[RawSection]
     links: list[EpisodeLink]

@@ -19,6 +19,8 @@ MAX_SECONDS = 48 * 3600
 
 @dataclass(frozen=True)
 class Chapter:
+    """A time in the recording and the section or heading it starts."""
+
     seconds: int
     title: str  # the section or heading as written
     anchor: str

@@ -63,6 +63,8 @@ class Person:
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """talkgen.yaml as read, with the command line's overrides applied."""
+
     root: Path
     title: str = "OpenLLM Talk"
     description: str = ""

@@ -28,6 +28,8 @@ EPISODE_NAME = re.compile(r"^(\d{1,6})\.md$")
 
 @dataclass(frozen=True)
 class Loaded:
+    """One episode file's result: the episode, or None when it has errors."""
+
     episode: Episode | None
     diagnostics: list[Diagnostic]
 

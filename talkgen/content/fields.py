@@ -6,9 +6,7 @@ The tables are data so that the validator, `talkgen new` and the JSON Schemas fo
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -25,6 +23,8 @@ Kind = Literal["int", "str", "date", "bool", "names", "name_or_names", "mapping"
 
 @dataclass(frozen=True)
 class Field:
+    """One key of the front matter or of talkgen.yaml: checks, docs and JSON Schema read it."""
+
     name: str
     kind: Kind
     required: bool = False
@@ -190,6 +190,8 @@ def _calendar_problem(value: Any) -> str:
     year, month, day = map(int, m.groups())
     if not 1 <= month <= 12:
         return f"there is no month {month}"
+    import calendar  # only to word an error: not imported by every build
+
     days = calendar.monthrange(year, month)[1]
     return f"{calendar.month_name[month]} {year} has {days} days" if day > days or day < 1 else ""
 
@@ -204,6 +206,8 @@ def _suggest(key: str, known: Iterable[str], path: KeyPath) -> str:
         if any(wanted and (wanted in n or n in wanted) for n in names):
             return f'; did you mean "{kind.key}" (the {kind.title} section)?'
     by_name = {normalize_title(n): k.key for k in SECTION_KINDS for n in (k.title, *k.aliases)}
+    import difflib  # only to word an error: not imported by every build
+
     close = difflib.get_close_matches(wanted, [*known, *by_name], n=1, cutoff=0.5)
     if not close:
         return ""

@@ -8,6 +8,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -15,17 +16,17 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
-from pygments import highlight as pygments_highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from ..messages import Messages
 from ..urls import is_safe_link
 from .mathml import to_mathml
 
-_FORMATTER = HtmlFormatter(nowrap=True)
+if TYPE_CHECKING:
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
+
+# Pygments is imported by the first code block (and for pygments.css), not with this module:
+# `check` and an episode without code do not pay for it.
 PYGMENTS_LIGHT = "default"  # passes WCAG AA contrast, unlike "friendly"
 PYGMENTS_DARK = "monokai"
 # Highlighting wraps every token in a <span>: dense code (`a+b*c…`) grows 25-fold. A block is
@@ -54,7 +55,9 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     lexer = _lexer(name) if name and len(code) <= MAX_HIGHLIGHT_CHARS else None
     body = html.escape(code)
     if lexer:
-        coloured: str = pygments_highlight(code, lexer, _FORMATTER)
+        from pygments import highlight
+
+        coloured: str = highlight(code, lexer, _formatter())
         if len(coloured) <= MAX_HIGHLIGHT_GROWTH * len(body) + 200:
             body = coloured
     return f'<pre class="highlight"{label}><code{css_lang}>{body}</code></pre>'
@@ -63,10 +66,20 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _lexer(name: str) -> Lexer | None:
     """Pygments looks a lexer up through every plugin each time; a lexer is reusable."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(name)
     except ClassNotFound:
         return None
+
+
+@functools.cache
+def _formatter() -> HtmlFormatter[str]:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
 
 
 @functools.cache
@@ -135,6 +148,8 @@ def inline_text(token: Token) -> str:
 
 def pygments_css() -> str:
     """Light and dark highlighting styles, switched by prefers-color-scheme."""
+    from pygments.formatters import HtmlFormatter
+
     light = HtmlFormatter(style=PYGMENTS_LIGHT).get_style_defs(".highlight")  # type: ignore[no-untyped-call]
     dark = HtmlFormatter(style=PYGMENTS_DARK).get_style_defs(".highlight")  # type: ignore[no-untyped-call]
     return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"

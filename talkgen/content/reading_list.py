@@ -46,12 +46,16 @@ Found = Reference  # one thing an episode mentions, as that episode alone names 
 
 @dataclass(frozen=True)
 class Mention:
+    """Where a reading-list entry is mentioned: an episode and an anchor in it."""
+
     number: int
     anchor: str
 
 
 @dataclass
 class Entry:
+    """One item of the reading list, with every place it is mentioned."""
+
     key: str
     kind: str
     title: str

@@ -18,6 +18,8 @@ from .sections import SectionKind, SectionTable
 
 @dataclass
 class RawSection:
+    """A section's heading and its Markdown tokens, before they are rendered."""
+
     kind: SectionKind
     title: str
     anchor: str

@@ -15,6 +15,8 @@ from ..model import identity
 
 @dataclass(frozen=True)
 class SectionKind:
+    """One kind of section: its key, heading, other accepted headings, whether required."""
+
     key: str
     title: str
     aliases: tuple[str, ...]
@@ -94,6 +96,8 @@ _ASKER = re.compile(r"\s*(?:--|——|—)\s*(?P<name>[^-—]+?)\s*$")
 
 @dataclass(frozen=True)
 class QuestionHeading:
+    """A Free Talk question heading read apart: label, question, who asked."""
+
     label: str
     text: str
     asker: str | None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import difflib
 import hashlib
 import re
 import unicodedata
@@ -95,6 +94,8 @@ def _missing_anchor(source: str, link: EpisodeLink, target: Episode) -> Diagnost
     anchors = target.anchors
     if not fragment or fragment in anchors or heading_slug(fragment) in anchors:
         return None
+    import difflib  # only to word an error: not imported by every build
+
     close = difflib.get_close_matches(heading_slug(fragment), sorted(anchors), n=1, cutoff=0.4)
     page = link.href.partition("#")[0]
     hint = f"write {page}#{close[0]}" if close else \

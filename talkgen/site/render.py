@@ -45,6 +45,8 @@ from .video import recording
 
 @dataclass(frozen=True)
 class Page:
+    """One rendered page and where it goes in the output folder."""
+
     path: str  # output path relative to the site folder, e.g. "episodes/002/index.html"
     html: str
 

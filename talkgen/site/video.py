@@ -17,6 +17,8 @@ _YOUTUBE_PATH = re.compile(r"^/(?:embed|live|shorts|v)/([A-Za-z0-9_-]{11})(?:/|$
 
 @dataclass(frozen=True)
 class Recording:
+    """An episode's recording: the link, its platform and the player to embed."""
+
     url: str  # the link as written
     platform: str  # "Bilibili", "YouTube", or the host name
     embed: str  # the player's URL, "" when the platform cannot be embedded
