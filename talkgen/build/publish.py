@@ -75,6 +75,11 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
     gc.freeze()  # the loaded site lives to the end: the collector need not walk it again
     clock.phases, clock.last = dict(result.phases), time.perf_counter()
     reused = dict(prepared.reused)
+
+    def save_episodes() -> None:
+        if episodes is not None:
+            episodes.save(result.check.keys.values())  # writes only what changed, once
+
     old_index = search_reusable(prepared.todo, previous, out) if config.search else {}
     indexer = None
     try:
@@ -85,21 +90,21 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
         gc.unfreeze()
         return cannot_write(result, err, config)
     try:
+        if config.search and not old_index:  # after the fork (see pool), and early: Pagefind
+            indexer = Indexer(list(prepared.plan), prepared.reused,  # is the longest step
+                              lean=not config.allow_html)
         files = finish(config, result, prepared, strict=strict)  # meanwhile, here
-        if episodes is not None:
-            episodes.save(result.check.keys.values())
         if files is None:
             result.site = None
             return result
         generated, static = files
-        if config.search and not old_index:
-            indexer = Indexer(list(prepared.plan), prepared.reused)  # after the fork: see pool
         reused |= old_index
         searched: list[Diagnostic] = []
 
         def place(staging: Path) -> None:
             """Move each page the workers wrote into the staging folder as soon as it is
-            done; Pagefind reads each episode page meanwhile."""
+            done; Pagefind reads each episode page meanwhile, and the episode cache is
+            saved while it builds the index."""
             for path in pages:
                 if isinstance(path, Diagnostic):
                     raise _TemplateFailed(path)
@@ -108,6 +113,9 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
                     indexer.add(Page(path, source.read_text(encoding="utf-8")))
                 (staging / path).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(source, staging / path)
+            if indexer is not None:
+                indexer.ask()
+            save_episodes()
             if indexer is not None:
                 searched.extend(indexer.finish(staging))
 
@@ -124,6 +132,7 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
         pages.close()
         if indexer is not None:
             indexer.close()
+        save_episodes()  # done already, unless the build stopped before its pages were placed
         shutil.rmtree(rendering, ignore_errors=True)
         gc.unfreeze()
     result.check.diagnostics += searched

@@ -96,7 +96,8 @@ class Preview:
             paths = [path for path in snapshot.plan if indexed(path)]
         pages = (Page(path, html.decode("utf-8")) for path in paths
                  if (html := self.read(path)) is not None)  # renders the stale ones
-        files, problems = pagefind_files(paths, pages, cancel or threading.Event())
+        files, problems = pagefind_files(paths, pages, cancel or threading.Event(),
+                                         lean=not self.config.allow_html)
         with self._lock:
             current = self._snapshot
             if current is not None:

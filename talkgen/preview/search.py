@@ -89,11 +89,11 @@ class BackgroundSearch:
             self._log(f"search index ready in {seconds:.1f} s")
 
 
-def pagefind_files(paths: Sequence[str], pages: Iterable[Page], cancel: threading.Event
-                   ) -> tuple[dict[str, bytes], list[Diagnostic]]:
+def pagefind_files(paths: Sequence[str], pages: Iterable[Page], cancel: threading.Event, *,
+                   lean: bool = True) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """The Pagefind bundle for `pages` (in the order of `paths`), as site/search.search_files
     makes it, except that setting `cancel` ends Pagefind at once."""
-    indexer = Indexer(paths)
+    indexer = Indexer(paths, lean=lean)
     finished = threading.Event()
     threading.Thread(target=_close_on, args=(cancel, finished, indexer), daemon=True,
                      name="talkgen-search-cancel").start()

@@ -32,6 +32,8 @@ class PagefindService:
         self._changed = threading.Condition()
         self._sent = 0
         self._pending: list[int] = []  # pages sent whose reply has not been read yet
+        self._files: int | None = None  # the GetFiles request, once sent
+        self._answered: dict[int, int] = {}  # message id → place of its reply among the replies
         self._process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert self._process.stdout is not None
@@ -52,16 +54,28 @@ class PagefindService:
         self._pending.append(message)
         return message
 
+    def ask_files(self) -> None:
+        """Ask for the index now, so Pagefind builds it while the caller does other work.
+
+        Pagefind answers requests one after another, in the order sent (service/mod.rs), so the
+        index holds every page added before; files() checks that it answered them first."""
+        if self._files is None:
+            self._files = self._send({"type": "GetFiles", "index_id": self._index})
+
     def files(self) -> dict[str, str]:
         """Wait for every page, then the index as path → base64 content, from Pagefind's reply
         (decoded one file at a time by the caller: the reply is tens of megabytes).
 
         Pagefind's WriteFiles answers before its files are on disk, and an exit cuts writes
         still under way (empty files in 1 of 12 builds); its GetFiles reply holds every byte."""
+        self.ask_files()
+        assert self._files is not None
         for message in self._pending:
             self._wait(message)
+        reply = self._wait(self._files)
+        if any(self._answered[message] > self._answered[self._files] for message in self._pending):
+            raise PagefindError("Pagefind wrote its index before it had indexed every page")
         self._pending.clear()
-        reply = self._wait(self._send({"type": "GetFiles", "index_id": self._index}))
         return {str(file.get("path", "")).lstrip("/"): str(file.get("content", ""))
                 for file in reply.get("files") or ()}
 
@@ -156,4 +170,5 @@ class PagefindService:
         if isinstance(number, int) and isinstance(payload, dict):
             with self._changed:
                 self._replies[number] = payload
+                self._answered[number] = len(self._answered)
                 self._changed.notify_all()
