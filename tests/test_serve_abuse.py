@@ -280,22 +280,21 @@ def test_a_client_that_goes_silent_is_disconnected(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", 2)
     with running_preview(site, request_timeout=SILENT_TIMEOUT) as server:
         port = server.httpd.server_address[1]
+        started = time.monotonic()  # each connection's timeout starts after this
         silent = []
         for request in (b"", b"GET /episodes/0", b"GET / HTTP/1.1\r\nHost: 127"):
             for _ in range(5):
-                conn = socket.create_connection((HOST, port), timeout=SILENT_TIMEOUT + 5)
+                conn = socket.create_connection((HOST, port), timeout=SILENT_TIMEOUT + 4)
                 conn.sendall(request)
                 silent.append(conn)
-        started = time.monotonic()
-        page = http.client.HTTPConnection(HOST, port, timeout=SILENT_TIMEOUT)
+        page = http.client.HTTPConnection(HOST, port, timeout=10)
         page.request("GET", "/")
         assert page.getresponse().status == 200  # not held up by the silent ones
         page.close()
         for conn in silent:
             with conn:
                 assert conn.recv(100) == b""  # closed by the server, without an answer
-        waited = time.monotonic() - started
-        assert SILENT_TIMEOUT * 0.5 < waited < SILENT_TIMEOUT + 2
+        assert SILENT_TIMEOUT <= time.monotonic() - started < SILENT_TIMEOUT + 4  # by the timeout
 
 
 LONG = b"/" + b"a" * 100_000
