@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from talkgen.site.output_folder import MARKER
 from talkgen.site.rebuild import plan_rebuild
 from talkgen.site.render import Renderer
 
-from .conftest import REPO
+from .conftest import REPO, tree_digest
 from .sitegen import episode_text, write_site
 
 pytestmark = pytest.mark.timeout(120)
@@ -127,18 +129,52 @@ def warm_build(root: Path) -> dict[str, int]:
             if p.is_file() and p.name != MARKER}  # the marker is the folder's, not the site's
 
 
+@dataclass(frozen=True)
+class Built:
+    """A site of 24 episodes built once with its cache at `root`, and a copy of it kept aside."""
+
+    root: Path
+    kept: Path
+
+    def restore(self) -> Path:
+        """`root` as it stood after that build. The cache belongs to the site's folder, so each
+        case runs in the same one; the output's files are hard links, so they keep the size,
+        time and inode the cache recorded (builds replace the output folder, never write into
+        a published file: test_a_case_leaves_the_site_it_started_from_as_it_was)."""
+        def link_output(src: str, dst: str) -> None:
+            if Path(src).is_relative_to(self.kept / "_site"):
+                os.link(src, dst)
+            else:
+                shutil.copy2(src, dst)
+
+        shutil.rmtree(self.root, ignore_errors=True)
+        return Path(shutil.copytree(self.kept, self.root, copy_function=link_output))
+
+
+@pytest.fixture(scope="module")
+def built24(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Without search, as the warm build: no search box anywhere."""
+    folder = tmp_path_factory.mktemp("built")
+    root = write_site(folder / "site", 24)
+    with (root / "talkgen.yaml").open("a", encoding="utf-8") as config:
+        config.write("search: false\n")
+    warm_build(root)
+    kept = folder / "kept"
+    shutil.copytree(root, kept, copy_function=os.link)
+    return Built(root, kept)
+
+
 @pytest.mark.parametrize("name", sorted(EDITS))
 def test_the_warm_build_and_the_preview_redo_the_same_pages_and_match_a_cold_build(
-        tmp_path: Path, name: str) -> None:
+        name: str, built24: Built) -> None:
     """Both executors of the rebuild planner, on the same edit: the same pages rendered again,
     and the same bytes as a build from scratch."""
-    root = write_site(tmp_path / "site", 24)
-    with (root / "talkgen.yaml").open("a", encoding="utf-8") as config:
-        config.write("search: false\n")  # as the warm build: no index, so no search box anywhere
+    root = built24.restore()
     preview = Preview(root)
     assert preview.start().ok
     out = root / "_site"
-    first = warm_build(root)
+    first = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*")
+             if p.is_file() and p.name != MARKER}
     before = {p: (out / p).read_bytes() for p in first}
     outcome = preview.update(EDITS[name](root))
     second, after = warm_build(root), full_build(root)
@@ -149,6 +185,17 @@ def test_the_warm_build_and_the_preview_redo_the_same_pages_and_match_a_cold_bui
     assert rendered == {p for p in outcome.pages if p.endswith(".html") and p in after}
     every_page = [p for p in after if p.endswith(".html")]
     assert (len(rendered) == len(every_page)) == (name in EVERYTHING)  # otherwise: a few pages
+
+
+def test_a_case_leaves_the_site_it_started_from_as_it_was(built24: Built) -> None:
+    """The cases share one build through hard links: a build that wrote into a published file
+    instead of replacing it would change every later case's starting point."""
+    before = tree_digest(built24.kept)
+    root = built24.restore()
+    EDITS["title changed"](root)
+    warm_build(root)
+    assert tree_digest(root / "_site") != tree_digest(built24.kept / "_site")
+    assert tree_digest(built24.kept) == before
 
 
 EVERYTHING = {"episode added", "episode deleted", "draft"}  # the episode list moves: every page
