@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from talkgen.content.body_context import Context
@@ -44,7 +44,8 @@ markdown_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS + SECTIONS), st.tex
                          max_size=40).map("".join)
 UNSAFE = [f for f in FRAGMENTS if ":" in f and f.startswith("[x](")]
 SKELETON = HEAD + "## 本周新闻\n\n新闻。\n\n## 本周推荐\n\n推荐。\n\n## Free Talk\n\n"
-_SECTION_LINE = re.compile(r"^( {0,3})(##(?!#)|-+ *$)", re.MULTILINE)  # ATX or setext level 2
+# ATX or setext level 2, or a full-width ＃ (read as the heading the author meant: heading_variants)
+_SECTION_LINE = re.compile(r"^( {0,3})(##(?!#)|-+ *$|＃)", re.MULTILINE)
 
 # Text that may hold any markup but always makes a valid episode as the end of Free Talk: no
 # NUL or lone surrogate (errors of their own), no unsafe link target (E033, tested below), and
@@ -80,6 +81,7 @@ def _bad_markup(html: str) -> list[str]:
 
 @PROFILE
 @given(free_text)
+@example(_SECTION_LINE.sub(r"\1\\\2", "＃＃<script>alert(1)</script>"))  # found by hypothesis
 def test_no_markup_from_the_input_survives_rendering(body: str) -> None:
     loaded = parse_episode((SKELETON + body).encode("utf-8"), "episodes/001.md", "001.md",
                            CONFIG, Urls())
