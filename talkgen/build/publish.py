@@ -68,18 +68,17 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
     episodes = EpisodeCache(config) if cache else None
     result, prepared = prepare(config, strict=strict, cache=episodes, parallel=True,
                                previous=previous, allow_empty=allow_empty)
-    if prepared is None:
-        if episodes is not None:
-            episodes.save(result.check.keys.values())
-        return result
-    gc.freeze()  # the loaded site lives to the end: the collector need not walk it again
-    clock.phases, clock.last = dict(result.phases), time.perf_counter()
-    reused = dict(prepared.reused)
 
     def save_episodes() -> None:
         if episodes is not None:
             episodes.save(result.check.keys.values())  # writes only what changed, once
 
+    if prepared is None:
+        save_episodes()
+        return result
+    gc.freeze()  # the loaded site lives to the end: the collector need not walk it again
+    clock.phases, clock.last = dict(result.phases), time.perf_counter()
+    reused = dict(prepared.reused)
     old_index = search_reusable(prepared.todo, previous, out) if config.search else {}
     indexer = None
     try:

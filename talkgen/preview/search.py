@@ -13,15 +13,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 
 from ..diagnostics import Diagnostic, format_text
 from ..site.render import Page
-from ..site.search import FOLDER, Indexer
+from ..site.search import Indexer, bundle
 
 DELAY = 1.0  # seconds without a save before the index is made again
 NICENESS = 10
@@ -98,15 +96,7 @@ def pagefind_files(paths: Sequence[str], pages: Iterable[Page], cancel: threadin
     threading.Thread(target=_close_on, args=(cancel, finished, indexer), daemon=True,
                      name="talkgen-search-cancel").start()
     try:
-        for page in pages:
-            if cancel.is_set():
-                return {}, []
-            indexer.add(page)
-        with tempfile.TemporaryDirectory(prefix="talkgen-search-") as tmp:
-            problems = indexer.finish(Path(tmp))
-            out = Path(tmp) / FOLDER
-            files = {f"{FOLDER}/{path.relative_to(out).as_posix()}": path.read_bytes()
-                     for path in sorted(out.rglob("*")) if path.is_file()}
+        files, problems = bundle(indexer, pages, cancel.is_set)
     finally:
         finished.set()
         indexer.close()

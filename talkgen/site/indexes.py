@@ -121,15 +121,20 @@ def build_site(episodes: Iterable[Episode], drafts: bool = False,
 
     `aliases` maps the identity of a name to the name it stands for (talkgen.yaml `people:`).
     """
-    published = sorted((e for e in episodes if drafts or not e.draft),
-                       key=lambda e: e.number, reverse=True)
-    oldest_first = list(reversed(published))
+    shown = published(episodes, drafts)
+    oldest_first = list(reversed(shown))
     return Site(
-        episodes=tuple(published),
+        episodes=tuple(shown),
         topics=_topics(oldest_first),
         contributors=_contributors(oldest_first, aliases or {}),
-        by_number={e.number: e for e in published},
+        by_number={e.number: e for e in shown},
     )
+
+
+def published(episodes: Iterable[Episode], drafts: bool = False) -> list[Episode]:
+    """The episodes a site shows, newest first: drafts only when asked for."""
+    return sorted((e for e in episodes if drafts or not e.draft), key=lambda e: e.number,
+                  reverse=True)
 
 
 def _topics(episodes: Sequence[Episode]) -> tuple[Topic, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ..model import Episode, Site
-from .indexes import build_site
+from .indexes import build_site, published
 
 IndexedFields = tuple[object, ...]
 
@@ -31,11 +31,10 @@ def reindex(old: Site | None, episodes: Iterable[Episode], *, drafts: bool = Fal
     episodes = list(episodes)
     if old is None:
         return build_site(episodes, drafts=drafts, aliases=aliases)
-    published = sorted((e for e in episodes if drafts or not e.draft),
-                       key=lambda e: e.number, reverse=True)
-    if len(published) != len(old.episodes) or any(
+    shown = published(episodes, drafts)
+    if len(shown) != len(old.episodes) or any(
             e is not before and indexed_fields(e) != indexed_fields(before)
-            for e, before in zip(published, old.episodes, strict=True)):
+            for e, before in zip(shown, old.episodes, strict=True)):
         return build_site(episodes, drafts=drafts, aliases=aliases)
-    return Site(episodes=tuple(published), topics=old.topics, contributors=old.contributors,
-                by_number={e.number: e for e in published})
+    return Site(episodes=tuple(shown), topics=old.topics, contributors=old.contributors,
+                by_number={e.number: e for e in shown})

@@ -13,7 +13,7 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic, diagnostic
@@ -161,13 +161,20 @@ def verify(folder: Path) -> str | None:
 def search_files(pages: Sequence[Page], timeout: float | None = None, *,
                  lean: bool = True) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """Output path → content of the Pagefind bundle; none, and a W060, when Pagefind cannot run."""
+    return bundle(Indexer([page.path for page in pages], timeout=timeout, lean=lean), pages)
+
+
+def bundle(indexer: Indexer, pages: Iterable[Page], stop: Callable[[], bool] = lambda: False,
+           ) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Feed `pages` to `indexer` and return its bundle as output path → content, made in a
+    temporary folder; nothing when `stop()` turns true before every page is fed."""
     with tempfile.TemporaryDirectory(prefix="talkgen-search-") as tmp:
-        site = Path(tmp)
-        indexer = Indexer([page.path for page in pages], timeout=timeout, lean=lean)
         for page in pages:
+            if stop():
+                return {}, []
             indexer.add(page)
-        problems = indexer.finish(site)
-        out = site / FOLDER
+        problems = indexer.finish(Path(tmp))
+        out = Path(tmp) / FOLDER
         files = {f"{FOLDER}/{path.relative_to(out).as_posix()}": path.read_bytes()
                  for path in sorted(out.rglob("*")) if path.is_file()}
     return files, problems
