@@ -243,7 +243,8 @@ class _Reader:
         return out
 
     def scalar(self, node: ScalarNode) -> Any:
+        make = _constructor.yaml_constructors[node.tag]  # not construct_object: it keeps every node
         try:
-            return _constructor.construct_object(node, deep=True)
+            return make(_constructor, node)
         except (ValueError, OverflowError, yaml.YAMLError):
             return node.value  # e.g. 2023-13-01: keep the text, the date check reports it
