@@ -130,7 +130,7 @@ class Tally:
 
 
 # A named stress test (marker `slow`): 5 s of load by default, TALKGEN_LOAD_SECONDS=60 for more.
-LOAD_SECONDS = float(os.environ.get("TALKGEN_LOAD_SECONDS", "5"))
+LOAD_SECONDS = float(os.environ.get("TALKGEN_LOAD_SECONDS", "3"))
 CLIENTS, EDIT_PAUSE, MAX_EDITS = 50, 0.15, int(LOAD_SECONDS * 20)
 
 
