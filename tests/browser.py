@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from playwright.sync_api import Browser, Playwright, sync_playwright
+if TYPE_CHECKING:  # Playwright is imported at first use: collecting the fast set need not load it
+    from playwright.sync_api import Browser, Locator, LocatorAssertions, Playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -24,6 +26,8 @@ def _browser() -> Browser:
     if _running and not _running[0][1].is_connected():  # it crashed: start another
         stop()
     if not _running:
+        from playwright.sync_api import sync_playwright
+
         playwright = sync_playwright().start()
         _running.append((playwright, playwright.chromium.launch(executable_path=CHROMIUM,
                                                                 args=ARGS)))
@@ -48,3 +52,10 @@ def chromium() -> Iterator[Browser]:
     finally:
         for context in browser.contexts:
             context.close()
+
+
+def expect(locator: Locator) -> LocatorAssertions:
+    """Playwright's retrying assertions on a locator."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)

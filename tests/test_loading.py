@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.content.config import SiteConfig
 from talkgen.content import frontmatter
+from talkgen.content.config import SiteConfig
 from talkgen.content.episode import Loaded, parse_episode
 from talkgen.content.sections import SectionTable, parse_question
 from talkgen.urls import Urls

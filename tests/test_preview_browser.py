@@ -6,14 +6,17 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Page, expect
 
-from .browser import chromium
+from .browser import chromium, expect
 from .conftest import REPO
 from .serving import running_preview
 from .sitegen import write_site
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # chromium
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -64,27 +65,29 @@ def test_schema_command_rejects_other_names(tmp_path: Path) -> None:
     assert run_talkgen("schema", "theme", cwd=tmp_path).returncode == 2
 
 
-def _fixture_episodes() -> list[tuple[Path, str, set[str]]]:
-    """Every fixture episode with the codes `talkgen check` reports for it."""
-    roots = sorted({p.parent.parent for p in FIXTURES.glob("**/episodes/*.md")} | {REPO})
-    found = []
-    for root in roots:
-        config, _ = load_config(root)
-        result = check(config)
-        for path in sorted((root / "episodes").glob("*.md")):
-            rel = path.relative_to(root).as_posix()
-            codes = {d.code for d in result.diagnostics if d.location.file == rel}
-            found.append((path, rel, codes))
+ROOTS = sorted({p.parent.parent for p in FIXTURES.glob("**/episodes/*.md")} | {REPO})
+EPISODES = [path for root in ROOTS for path in sorted((root / "episodes").glob("*.md"))]
+
+
+@functools.cache
+def _codes(root: Path) -> dict[str, set[str]]:
+    """The codes `talkgen check` reports for each episode of a site, by file; run when a test
+    first asks (not while collecting, which every pytest worker does)."""
+    config, _ = load_config(root)
+    found: dict[str, set[str]] = {}
+    for d in check(config).diagnostics:
+        found.setdefault(d.location.file, set()).add(d.code)
     return found
 
 
-EPISODES = _fixture_episodes()
+def codes_of(path: Path) -> set[str]:
+    return _codes(path.parent.parent).get(path.relative_to(path.parent.parent).as_posix(), set())
 
 
-@pytest.mark.parametrize(("path", "rel", "codes"), EPISODES,
-                         ids=[p.relative_to(REPO).as_posix() for p, *_ in EPISODES])
-def test_episode_schema_agrees_with_check_on_fixtures(path: Path, rel: str, codes: set[str]) -> None:
-    text, _ = decode(path.read_bytes(), rel)
+@pytest.mark.parametrize("path", EPISODES, ids=[p.relative_to(REPO).as_posix() for p in EPISODES])
+def test_episode_schema_agrees_with_check_on_fixtures(path: Path) -> None:
+    codes = codes_of(path)
+    text, _ = decode(path.read_bytes(), path.relative_to(path.parent.parent).as_posix())
     if text is None or codes & UNREADABLE:
         pytest.skip("not YAML a schema can see")
     errors = list(validator("episode").iter_errors(front_matter(text)))
@@ -93,7 +96,7 @@ def test_episode_schema_agrees_with_check_on_fixtures(path: Path, rel: str, code
 
 
 def test_fixtures_cover_both_verdicts() -> None:
-    verdicts = {bool(codes & FRONT_MATTER_RULES) for _, _, codes in EPISODES
+    verdicts = {bool(codes & FRONT_MATTER_RULES) for codes in map(codes_of, EPISODES)
                 if not codes & UNREADABLE}
     assert verdicts == {True, False}
 

@@ -13,14 +13,17 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from playwright.sync_api import Page
 
 from .browser import chromium
 from .conftest import FIXTURES, REPO, run_talkgen
 from .static_server import serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.slow,  # the Nu Html Checker (Java), axe in chromium, Pagefind
               pytest.mark.xdist_group("validators")]  # one worker builds the module's sites
