@@ -106,6 +106,65 @@ def test_a_page_changed_by_hand_in_the_output_is_rewritten(site: Path, tmp_path:
     assert build(site, key) == cold
 
 
+def _published(out: Path) -> dict[str, str]:
+    """Every entry under the output folder, folders and symlinks too, with its bytes' hash."""
+    found = {}
+    for folder, folders, files in os.walk(out):
+        for name in folders + files:
+            path = Path(folder, name)
+            found[path.relative_to(out).as_posix()] = (
+                "symlink" if path.is_symlink() else "folder" if path.is_dir()
+                else hashlib.sha256(path.read_bytes()).hexdigest())
+    return found
+
+
+def test_a_build_that_changed_nothing_leaves_the_published_folder_alone(
+        site: Path, tmp_path: Path) -> None:
+    key = tmp_path / "key"
+    build(site, key)
+    before, folder = _published(site / "_site"), (site / "_site").stat().st_ino
+    assert build(site, key, "--base-url", "https://example.org/") != before  # changed: published
+    build(site, key)
+    assert _published(site / "_site") == before
+    folder = (site / "_site").stat().st_ino
+    build(site, key)
+    assert (site / "_site").stat().st_ino == folder  # not swapped for a copy of itself
+    assert _published(site / "_site") == before
+
+
+def _same_size_edit(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[:-2] + bytes([data[-2] ^ 1]) + data[-1:])
+
+
+CHANGES = {
+    "extra file": lambda out, tmp: (out / "episodes" / "stray.html").write_text("x"),
+    "extra folder": lambda out, tmp: (out / "topics" / "empty").mkdir(),
+    "feed edited": lambda out, tmp: _same_size_edit(out / "feed.xml"),
+    "style edited": lambda out, tmp: _same_size_edit(out / "static" / "style.css"),
+    "marker edited": lambda out, tmp: _same_size_edit(out / MARKER),
+    "page now a symlink": lambda out, tmp: (
+        shutil.move(out / "episodes" / "001" / "index.html", tmp / "page.html"),
+        (out / "episodes" / "001" / "index.html").symlink_to(tmp / "page.html")),
+    "folder now a symlink": lambda out, tmp: (
+        shutil.move(out / "episodes" / "002", tmp / "002"),
+        (out / "episodes" / "002").symlink_to(tmp / "002")),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_build_that_changed_nothing_undoes_any_change_to_the_published_folder(
+        site: Path, tmp_path: Path, change: str) -> None:
+    """The shortcut above is taken only when the folder is exactly what a build publishes."""
+    key = tmp_path / "key"
+    build(site, key)
+    before = _published(site / "_site")
+    CHANGES[change](site / "_site", tmp_path)
+    assert _published(site / "_site") != before
+    build(site, key)
+    assert _published(site / "_site") == before
+
+
 @pytest.mark.slow  # Pagefind, five times
 def test_search_during_the_build_changes_no_byte(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..content.config import SiteConfig
 from ..content.episode import episode_files
 from ..diagnostics import Diagnostic, diagnostic
-from ..site.output import exclusive, recover, write_site, written_files
+from ..site.output import exclusive, recover, unchanged_output, write_site, written_files
 from ..site.output_folder import output_problem
 from ..site.render import Page
 from ..site.search import Indexer, indexed
@@ -118,9 +118,14 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
             if indexer is not None:
                 searched.extend(indexer.finish(staging))
 
-        result.written = write_site(out, [], static, generated, reused=reused,
-                                    before_swap=place) + len(prepared.todo)
-        written = written_files(out)
+        same = None if prepared.todo or indexer else unchanged_output(out, static, generated, reused)
+        if same is not None:  # nothing changed, and the published folder is still as written
+            save_episodes()
+            result.written, written = 0, same
+        else:
+            result.written = write_site(out, [], static, generated, reused=reused,
+                                        before_swap=place) + len(prepared.todo)
+            written = written_files(out)
     except _TemplateFailed as failed:
         result.check.diagnostics.append(failed.diagnostic)
         result.site = None

@@ -54,6 +54,57 @@ def write_site(out: Path, pages: Iterable[Page], static: Mapping[str, Path],
     return count
 
 
+def unchanged_output(out: Path, static: Mapping[str, Path], generated: Mapping[str, str | bytes],
+                     reused: Mapping[str, Path]) -> dict[str, tuple[int, int]] | None:
+    """The output's files as written_files() lists them, when `out` already holds exactly what
+    write_site would publish (file for file, byte for byte, no symlink): then a build that
+    changed nothing need not link, swap and delete a thousand files. None when anything
+    differs. `reused` files are the output's own, found intact by size and time."""
+    found = _regular_files(out)
+    expected = {MARKER, *static, *generated, *reused}
+    if found is None or found[0].keys() != expected:
+        return None
+    needed = {"/".join(parts[:i]) for parts in (p.split("/") for p in expected)
+              for i in range(1, len(parts))}
+    if not found[1] <= needed or any(source != out / name for name, source in reused.items()):
+        return None
+    for name, content in [(MARKER, MARKER_TEXT), *generated.items()]:
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        if found[0][name][0] != len(data) or (out / name).read_bytes() != data:
+            return None
+    for name, source in static.items():
+        if found[0][name][0] != source.stat().st_size or (out / name).read_bytes() != source.read_bytes():
+            return None
+    return found[0]
+
+
+def _regular_files(out: Path) -> tuple[dict[str, tuple[int, int]], set[str]] | None:
+    """Every file under `out` (path → size, mtime) and every folder; None if `out` is not a
+    folder or holds anything but folders and regular files (a symlink is never followed)."""
+    files: dict[str, tuple[int, int]] = {}
+    folders: set[str] = set()
+    todo = [(str(out), "")]
+    try:
+        if not out.is_dir() or out.is_symlink():
+            return None
+        while todo:
+            folder, prefix = todo.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.add(name)
+                        todo.append((entry.path, name + "/"))
+                    elif entry.is_file(follow_symlinks=False):
+                        info = entry.stat(follow_symlinks=False)
+                        files[name] = (info.st_size, info.st_mtime_ns)
+                    else:
+                        return None
+    except OSError:
+        return None
+    return files, folders
+
+
 def written_files(out: Path) -> dict[str, tuple[int, int]]:
     """Output path → (size, mtime_ns) of every file: how the next build knows a file is intact."""
     found = {}
