@@ -39,7 +39,8 @@ class Indexer:
     """Pagefind fed the episode pages in `order` as they are rendered.
 
     Pages already on disk (`files`, reused from the last build) are read and sent in their
-    place in `order`, so the index is the same whichever pages were rendered anew. With
+    place in `order`, and a page rendered ahead of its turn waits for it, so the index is the
+    same whichever pages were rendered anew and in whatever order. With
     `lean`, Pagefind is sent each page's lean document (search_document.py), which it
     indexes alike with a fifth less work; without (raw HTML in episodes), the page as it is.
     """
@@ -52,6 +53,7 @@ class Indexer:
         self.limit = timeout if timeout is not None else SECONDS + SECONDS_PER_PAGE * len(self.order)
         self.problem: str | None = None
         self._next = 0
+        self._early: dict[str, str] = {}  # pages rendered before their turn, as they will be sent
         self._service = None
         try:
             from .pagefind_service import PagefindService
@@ -62,14 +64,14 @@ class Indexer:
             self._fail(err)
 
     def add(self, page: Page) -> None:
-        """Send `page` if it is indexed; the pages before it in the order go first."""
+        """Send `page` if it is indexed, once every page before it in the order is sent."""
         if indexed(page.path):
-            self._send_until(page.path)
-            self._send(page.path, page.html)
+            self._early[page.path] = self._document(page.html)
+            self._send_ready()
 
     def ask(self) -> None:
         """Every page is added: Pagefind may build the index while the caller does other work."""
-        self._send_until(None)
+        self._send_ready(everything=True)
         if self._service is not None and self.problem is None:
             try:
                 self._service.ask_files()
@@ -102,20 +104,30 @@ class Indexer:
             self._service.close()
             self._service = None
 
-    def _send_until(self, path: str | None) -> None:
-        while self._next < len(self.order) and self.order[self._next] != path:
-            known = self.order[self._next]
+    def _send_ready(self, everything: bool = False) -> None:
+        """Send the pages whose turn it is: added, or on disk; with `everything`, skip the rest."""
+        while self._next < len(self.order):
+            path = self.order[self._next]
+            if path in self._early:
+                document = self._early.pop(path)
+            elif path in self.files:
+                document = self._document(self.files[path].read_text(encoding="utf-8"))
+            elif not everything:
+                return  # not rendered yet
+            else:
+                self._next += 1
+                continue
             self._next += 1
-            if known in self.files:
-                self._send(known, self.files[known].read_text(encoding="utf-8"))
-        if path is not None and self._next < len(self.order):
-            self._next += 1
+            self._send(path, document)
 
-    def _send(self, path: str, html: str) -> None:
+    def _document(self, html: str) -> str:
+        return (self.lean and search_document(html)) or html
+
+    def _send(self, path: str, document: str) -> None:
         if self._service is None or self.problem is not None:
             return
         try:
-            self._service.add(path, (self.lean and search_document(html)) or html)
+            self._service.add(path, document)
         except Exception as err:  # noqa: BLE001
             self._fail(err)
 
