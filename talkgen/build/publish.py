@@ -103,7 +103,10 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
         def place(staging: Path) -> None:
             """Move each page the workers wrote into the staging folder as soon as it is
             done; Pagefind reads each episode page meanwhile, and the episode cache is
-            saved while it builds the index."""
+            saved while it builds the index, or at once without search (the workers are
+            busy: written after the last page, it was the build's serial tail)."""
+            if indexer is None:
+                save_episodes()
             for path in pages:
                 if isinstance(path, Diagnostic):
                     raise _TemplateFailed(path)
