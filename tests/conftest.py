@@ -81,6 +81,17 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest collects garbage five times when a process ends, to report exceptions raised in
+    finalizers; the passes after the first only find garbage that finalizers made. In a worker
+    that ran hundreds of builds they took 0.7 s of the 1.1 s (measured with -n 0), at the end
+    of each worker. One pass, through pytest's own knob (a stash key, there for its tests)."""
+    with contextlib.suppress(ImportError):
+        from _pytest.unraisableexception import gc_collect_iterations_key
+
+        config.stash[gc_collect_iterations_key] = 1
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Modules with slow tests first: the workers take them while there is still other work to
     share, instead of one worker finishing a 30 s browser module while the other waits."""
