@@ -138,31 +138,35 @@ def _same_size_edit(path: Path) -> None:
 
 
 CHANGES = {
-    "extra file": lambda out, tmp: (out / "episodes" / "stray.html").write_text("x"),
-    "extra folder": lambda out, tmp: (out / "topics" / "empty").mkdir(),
-    "feed edited": lambda out, tmp: _same_size_edit(out / "feed.xml"),
-    "style edited": lambda out, tmp: _same_size_edit(out / "static" / "style.css"),
-    "marker edited": lambda out, tmp: _same_size_edit(out / MARKER),
-    "page now a symlink": lambda out, tmp: (
-        shutil.move(out / "episodes" / "001" / "index.html", tmp / "page.html"),
-        (out / "episodes" / "001" / "index.html").symlink_to(tmp / "page.html")),
-    "folder now a symlink": lambda out, tmp: (
-        shutil.move(out / "episodes" / "002", tmp / "002"),
-        (out / "episodes" / "002").symlink_to(tmp / "002")),
+    "extra file": lambda out, _: (out / "episodes" / "stray.html").write_text("x"),
+    "extra folder": lambda out, _: (out / "topics" / "empty").mkdir(),
+    "feed edited": lambda out, _: _same_size_edit(out / "feed.xml"),
+    "style edited": lambda out, _: _same_size_edit(out / "static" / "style.css"),
+    "marker edited": lambda out, _: _same_size_edit(out / MARKER),
+    "page now a symlink": lambda out, away: (
+        away.mkdir(), shutil.move(out / "episodes" / "001" / "index.html", away / "page.html"),
+        (out / "episodes" / "001" / "index.html").symlink_to(away / "page.html")),
+    "folder now a symlink": lambda out, away: (
+        away.mkdir(), shutil.move(out / "episodes" / "002", away / "002"),
+        (out / "episodes" / "002").symlink_to(away / "002")),
 }
 
 
-@pytest.mark.parametrize("change", CHANGES)
 def test_a_build_that_changed_nothing_undoes_any_change_to_the_published_folder(
-        site: Path, tmp_path: Path, change: str) -> None:
-    """The shortcut above is taken only when the folder is exactly what a build publishes."""
+        site: Path, tmp_path: Path) -> None:
+    """The shortcut above is taken only when the folder is exactly what a build publishes.
+    The changes are made one after the other, each undone by a build before the next."""
     key = tmp_path / "key"
     build(site, key)
     before = _published(site / "_site")
-    CHANGES[change](site / "_site", tmp_path)
-    assert _published(site / "_site") != before
-    build(site, key)
-    assert _published(site / "_site") == before
+    kept = []
+    for change, make in CHANGES.items():
+        make(site / "_site", tmp_path / change)
+        assert _published(site / "_site") != before, change
+        build(site, key)
+        if _published(site / "_site") != before:
+            kept.append(change)
+    assert kept == []
 
 
 @pytest.mark.slow  # Pagefind, five times
