@@ -61,21 +61,29 @@ def unchanged_output(out: Path, static: Mapping[str, Path], generated: Mapping[s
     changed nothing need not link, swap and delete a thousand files. None when anything
     differs. `reused` files are the output's own, found intact by size and time."""
     found = _regular_files(out)
+    if found is None:
+        return None
+    files, folders = found
     expected = {MARKER, *static, *generated, *reused}
-    if found is None or found[0].keys() != expected:
+    if files.keys() != expected or not folders <= _folders_of(expected) \
+            or any(source != out / name for name, source in reused.items()):
         return None
-    needed = {"/".join(parts[:i]) for parts in (p.split("/") for p in expected)
-              for i in range(1, len(parts))}
-    if not found[1] <= needed or any(source != out / name for name, source in reused.items()):
+    wanted = {MARKER: MARKER_TEXT} | {name: content.encode("utf-8") if isinstance(content, str)
+                                      else content for name, content in generated.items()}
+    try:
+        same = all(files[name][0] == len(data) and (out / name).read_bytes() == data
+                   for name, data in wanted.items()) \
+            and all(files[name][0] == source.stat().st_size
+                    and (out / name).read_bytes() == source.read_bytes()
+                    for name, source in static.items())
+    except OSError:  # a static file gone since it was listed: the build proper reports it
         return None
-    for name, content in [(MARKER, MARKER_TEXT), *generated.items()]:
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
-        if found[0][name][0] != len(data) or (out / name).read_bytes() != data:
-            return None
-    for name, source in static.items():
-        if found[0][name][0] != source.stat().st_size or (out / name).read_bytes() != source.read_bytes():
-            return None
-    return found[0]
+    return files if same else None
+
+
+def _folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder the paths are in: "a/b/c.html" is in "a" and "a/b"."""
+    return {path.rsplit("/", depth)[0] for path in paths for depth in range(1, path.count("/") + 1)}
 
 
 def _regular_files(out: Path) -> tuple[dict[str, tuple[int, int]], set[str]] | None:
