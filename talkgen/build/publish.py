@@ -117,13 +117,11 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
                 os.replace(source, staging / path)
             if indexer is not None:
                 indexer.ask()
-            save_episodes()
-            if indexer is not None:
+                save_episodes()
                 searched.extend(indexer.finish(staging))
 
         same = None if prepared.todo or indexer else unchanged_output(out, static, generated, reused)
         if same is not None:  # nothing changed, and the published folder is still as written
-            save_episodes()
             result.written, written = 0, same
         else:
             result.written = write_site(out, [], static, generated, reused=reused,
@@ -139,7 +137,7 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
         pages.close()
         if indexer is not None:
             indexer.close()
-        save_episodes()  # done already, unless the build stopped before its pages were placed
+        save_episodes()  # done already when pages were placed; else now (a no-op if unchanged)
         shutil.rmtree(rendering, ignore_errors=True)
         gc.unfreeze()
     result.check.diagnostics += searched

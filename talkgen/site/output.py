@@ -68,8 +68,7 @@ def unchanged_output(out: Path, static: Mapping[str, Path], generated: Mapping[s
     if files.keys() != expected or not folders <= _folders_of(expected) \
             or any(source != out / name for name, source in reused.items()):
         return None
-    wanted = {MARKER: MARKER_TEXT} | {name: content.encode("utf-8") if isinstance(content, str)
-                                      else content for name, content in generated.items()}
+    wanted = {MARKER: MARKER_TEXT} | {name: _bytes(content) for name, content in generated.items()}
     try:
         same = all(files[name][0] == len(data) and (out / name).read_bytes() == data
                    for name, data in wanted.items()) \
@@ -114,13 +113,10 @@ def _regular_files(out: Path) -> tuple[dict[str, tuple[int, int]], set[str]] | N
 
 
 def written_files(out: Path) -> dict[str, tuple[int, int]]:
-    """Output path → (size, mtime_ns) of every file: how the next build knows a file is intact."""
-    found = {}
-    for path in out.rglob("*"):
-        stat = path.stat()
-        if not path.is_dir():
-            found[path.relative_to(out).as_posix()] = (stat.st_size, stat.st_mtime_ns)
-    return found
+    """Output path → (size, mtime_ns) of every file: how the next build knows a file is intact
+    ({} when the folder holds anything but folders and files: then nothing of it is trusted)."""
+    found = _regular_files(out)
+    return found[0] if found else {}
 
 
 def _link(source: Path, target: Path) -> None:
@@ -181,7 +177,11 @@ def _running(leftover: Path) -> bool:
 
 def _write(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    path.write_bytes(_bytes(content))
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -40,9 +40,9 @@ class Indexer:
 
     Pages already on disk (`files`, reused from the last build) are read and sent in their
     place in `order`, and a page rendered ahead of its turn waits for it, so the index is the
-    same whichever pages were rendered anew and in whatever order. With
-    `lean`, Pagefind is sent each page's lean document (search_document.py), which it
-    indexes alike with a fifth less work; without (raw HTML in episodes), the page as it is.
+    same whichever pages were rendered anew and in whatever order. With `lean`, Pagefind is
+    sent each page's lean document (search_document.py), which it indexes alike with a fifth
+    less work; without (raw HTML in episodes), the page as it is.
     """
 
     def __init__(self, order: Sequence[str], files: Mapping[str, Path] | None = None,
