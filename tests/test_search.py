@@ -152,10 +152,10 @@ def test_a_pagefind_that_never_answers_is_given_up_on(tmp_path: Path,
     silent.write_text("#!/bin/sh\nexec sleep 30\n")
     silent.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(silent))
-    files, problems = search_files([Page("episodes/001/index.html", "<p>x</p>")], timeout=2)
+    files, problems = search_files([Page("episodes/001/index.html", "<p>x</p>")], timeout=1)
     assert files == {}
     assert [d.code for d in problems] == ["W060"]
-    assert "did not finish within 2 s" in problems[0].message
+    assert "did not finish within 1 s" in problems[0].message
 
 
 def test_no_search_skips_the_index(fixture_site: Path) -> None:
