@@ -84,9 +84,11 @@ def _warn_wide_parens(ctx: Context, block: Token) -> None:
 
 
 def _link_label(children: list[Token], start: int) -> str:
+    """The text between the link_open at `start` and its link_close. Indexes, not a slice of
+    the rest: a paragraph of 20,000 links would copy the list 20,000 times (2 s)."""
     parts = []
-    for child in children[start + 1 :]:
-        if child.type == "link_close":
+    for i in range(start + 1, len(children)):
+        if children[i].type == "link_close":
             break
-        parts.append(child.content)
+        parts.append(children[i].content)
     return "".join(parts)
