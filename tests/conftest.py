@@ -21,8 +21,42 @@ REPO = Path(__file__).parent.parent
 SHARED_SAMPLE = REPO.parent / "shared" / "samples" / "openllm-talk-001-legacy.md"
 SAMPLE = FIXTURES / "samples" / SHARED_SAMPLE.name  # a copy, so the tests need nothing outside
 
+
+
+_MEMORY = Path("/dev/shm")
+_THIS_RUN: list[Path] = []  # the memory folder this process made for the run (the controller)
+
+
+def _memory_backed_temp() -> None:
+    """Give the run a folder in memory (/dev/shm, when it is a tmpfs with room) for every
+    temporary file, unless the tester chose a place (TMPDIR; --basetemp comes first anyway).
+
+    The tests make and delete tens of thousands of small files; on the 2-core machines CI runs
+    on, a new folder with one file costs ≈ 0.55 ms on disk and 0.03 ms in memory, ≈ 4 s of the
+    fast set. Workers and subprocesses (talkgen, pip, chromium) inherit the folder through
+    TMPDIR. A run that passes removes it (pytest_sessionfinish); a failed run's stays for a
+    look (at most three are kept).
+    """
+    if "TMPDIR" in os.environ:
+        return
+    with contextlib.suppress(OSError):
+        with open("/proc/mounts", encoding="utf-8") as mounts:
+            tmpfs = any(line.split()[1:3] == [str(_MEMORY), "tmpfs"] for line in mounts)
+        room = os.statvfs(_MEMORY)
+        if not tmpfs or room.f_bavail * room.f_frsize < 2 << 30 or not os.access(_MEMORY, os.W_OK):
+            return
+        prefix = f"talkgen-tests-{os.getuid()}-"
+        for old in sorted(_MEMORY.glob(prefix + "*"), key=lambda p: p.stat().st_mtime)[:-3]:
+            shutil.rmtree(old, ignore_errors=True)
+        run = Path(tempfile.mkdtemp(prefix=prefix, dir=_MEMORY))
+        _THIS_RUN.append(run)
+        os.environ["TMPDIR"] = str(run)
+        tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+
+
+_memory_backed_temp()
 # Builds keep compiled templates in the user's cache folder; the tests keep theirs in one folder
-# of their own, shared by every worker and run, so nothing is written to the tester's home.
+# of their own, shared by every worker, so nothing is written to the tester's home.
 os.environ["XDG_CACHE_HOME"] = os.path.join(tempfile.gettempdir(), f"talkgen-tests-{os.getuid()}")
 
 
@@ -90,6 +124,12 @@ def pytest_configure(config: pytest.Config) -> None:
         from _pytest.unraisableexception import gc_collect_iterations_key
 
         config.stash[gc_collect_iterations_key] = 1
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if exitstatus == 0:
+        for run in _THIS_RUN:
+            shutil.rmtree(run, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
