@@ -269,7 +269,7 @@ def test_the_background_waits_while_a_request_renders_a_page(site: Path) -> None
         release.wait(10)
         return render()
 
-    snapshot.plan[page] = held
+    snapshot.plan.made()[page] = held
     asked: list[bytes | None] = []
     request = threading.Thread(target=lambda: asked.append(preview.read(page)), daemon=True)
     request.start()

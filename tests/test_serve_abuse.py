@@ -213,7 +213,7 @@ def test_a_page_rendered_for_an_older_edit_never_replaces_a_newer_one(tmp_path: 
         release.wait(10)
         return render()
 
-    plan[page] = held
+    plan.made()[page] = held
     slow: list[bytes | None] = []
     reader = threading.Thread(target=lambda: slow.append(preview.read(page)), daemon=True)
     reader.start()

@@ -19,7 +19,7 @@ from ..diagnostics import Diagnostic, diagnostic
 from ..site.output import exclusive, recover, unchanged_output, write_site, written_files
 from ..site.output_folder import output_problem
 from ..site.render import Page
-from ..site.search import Indexer, indexed
+from ..site.search import Indexer, indexed, lean_documents
 from .cache import FOLDER, Store
 from .check import check
 from .collector import fewer_collections
@@ -91,7 +91,7 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
     try:
         if config.search and not old_index:  # after the fork (see pool), and early: Pagefind
             indexer = Indexer(list(prepared.plan), prepared.reused,  # is the longest step
-                              lean=not config.allow_html)
+                              lean=lean_documents(config))
         files = finish(config, result, prepared, strict=strict)  # meanwhile, here
         if files is None:
             result.site = None

@@ -24,7 +24,7 @@ from ..model import Site
 from ..site.rebuild import plan_rebuild
 from ..site.render import Page, Renderer
 from ..site.search import FOLDER as SEARCH_FOLDER
-from ..site.search import indexed
+from ..site.search import indexed, lean_documents
 from ..site.template_cache import user_cache
 from .pages import LivePages, Plan, Snapshot
 from .paths import kind, label, watched
@@ -97,7 +97,7 @@ class Preview:
         pages = (Page(path, html.decode("utf-8")) for path in paths
                  if (html := self.read(path)) is not None)  # renders the stale ones
         files, problems = pagefind_files(paths, pages, cancel or threading.Event(),
-                                         lean=not self.config.allow_html)
+                                         lean=lean_documents(self.config))
         with self._lock:
             current = self._snapshot
             if current is not None:

@@ -50,9 +50,6 @@ class Plan(Mapping[str, Render]):
     def __getitem__(self, path: str) -> Render:
         return self.made()[path]
 
-    def __setitem__(self, path: str, render: Render) -> None:  # for tests that hold a render
-        self.made()[path] = render
-
     def __contains__(self, path: object) -> bool:
         return path in self._paths
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
+from ..content.config import SiteConfig
 from ..diagnostics import Diagnostic, diagnostic
 from ..urls import READING, page_file
 from .render import Page
@@ -29,6 +30,14 @@ READING_PAGE = page_file(READING)  # …except the reading list, whose entries a
 def indexed(path: str) -> bool:
     """Pages the search index holds: the episodes and the reading list."""
     return path.startswith(INDEXED) or path == READING_PAGE
+
+
+def lean_documents(config: SiteConfig) -> bool:
+    """Whether Pagefind is sent lean documents: only when every tag on the pages is one
+    talkgen wrote (raw HTML in episodes off), the shape search_document.py relies on."""
+    return not config.allow_html
+
+
 EXCLUDED = [".anchor"]  # the "#" link in every heading would end each sub-result title
 ENTRY = "pagefind-entry.json"
 SECONDS = 60.0  # a Pagefind that crashed never answers; give up after this long
