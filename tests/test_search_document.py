@@ -22,6 +22,8 @@ from .browser import chromium
 from .conftest import FIXTURES, run_talkgen
 from .static_server import serve
 
+pytestmark = pytest.mark.xdist_group("lean")  # one worker builds the site and both indexes
+
 PAGE = """<!doctype html>
 <html lang="zh-CN">
 <head><meta charset="utf-8"><title>#005 混合专家 · 站点</title>
@@ -123,19 +125,25 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Page]]:
     return root / "www", [page for page in pages if indexed(page.path)]
 
 
-def _bundle(pages: list[Page], lean: bool) -> dict[str, bytes]:
-    files, problems = search_files(pages, lean=lean)
-    assert problems == []
-    return files
+@pytest.fixture(scope="module")
+def bundles(built: tuple[Path, list[Page]]) -> dict[bool, dict[str, bytes]]:
+    """Pagefind's bundle of the indexed pages, from the whole pages (False) and from their
+    lean documents (True): each made once for the tests below."""
+    found = {}
+    for lean in (False, True):
+        files, problems = search_files(built[1], lean=lean)
+        assert problems == []
+        found[lean] = files
+    return found
 
 
 @pytest.mark.slow  # Pagefind, twice
-def test_pagefind_writes_the_same_index_from_lean_documents(built: tuple[Path, list[Page]],
-                                                            ) -> None:
+def test_pagefind_writes_the_same_index_from_lean_documents(
+        built: tuple[Path, list[Page]], bundles: dict[bool, dict[str, bytes]]) -> None:
     _, pages = built
     assert len(pages) == 9 and all(search_document(page.html) for page in pages)
     assert any('<span class="' in page.html for page in pages)  # highlighted code is cut
-    whole, lean = _bundle(pages, lean=False), _bundle(pages, lean=True)
+    whole, lean = bundles[False], bundles[True]
     assert sorted(lean) == sorted(whole)
     assert [name for name in whole if whole[name] != lean[name]] == []
 
@@ -143,14 +151,15 @@ def test_pagefind_writes_the_same_index_from_lean_documents(built: tuple[Path, l
 @pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_a_searcher_gets_the_same_results_from_lean_documents(
-        built: tuple[Path, list[Page]], tmp_path: Path) -> None:
-    www, pages = built
+        built: tuple[Path, list[Page]], bundles: dict[bool, dict[str, bytes]],
+        tmp_path: Path) -> None:
+    www, _ = built
     found: dict[bool, dict[str, list[dict[str, Any]]]] = {}
     with chromium() as browser:
         for lean in (False, True):
             site = tmp_path / f"lean-{lean}"
             shutil.copytree(www, site)
-            for name, content in _bundle(pages, lean).items():
+            for name, content in bundles[lean].items():
                 (site / name).parent.mkdir(parents=True, exist_ok=True)
                 (site / name).write_bytes(content)
             with serve(site) as base:
