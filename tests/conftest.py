@@ -40,8 +40,9 @@ def _memory_backed_temp() -> None:
     if "TMPDIR" in os.environ:
         return
     with contextlib.suppress(OSError):
-        with open("/proc/mounts", encoding="utf-8") as mounts:
-            tmpfs = any(line.split()[1:3] == [str(_MEMORY), "tmpfs"] for line in mounts)
+        with open("/proc/mounts", encoding="utf-8") as mounts:  # noexec: tests run fake tools
+            tmpfs = any(fields[1:3] == [str(_MEMORY), "tmpfs"] and "noexec" not in fields[3]
+                        for fields in map(str.split, mounts))
         room = os.statvfs(_MEMORY)
         if not tmpfs or room.f_bavail * room.f_frsize < 2 << 30 or not os.access(_MEMORY, os.W_OK):
             return
