@@ -170,3 +170,37 @@ def test_a_searcher_gets_the_same_results_from_lean_documents(
     assert all(found[True][query] for query in QUERIES), found[True]
     assert found[True] == found[False]
     assert any(hit["url"] == "/episodes/005/" for hit in found[True]["load_balancing_loss"])
+
+
+@pytest.mark.slow  # Pagefind, in a build and in the preview
+@pytest.mark.parametrize("allow_html", [False, True])
+def test_only_a_site_without_raw_html_sends_lean_documents(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, allow_html: bool) -> None:
+    """Raw HTML in episodes may take any shape, and a lean document relies on the shapes
+    talkgen writes: such a site's pages go to Pagefind whole, from the build and the preview."""
+    import talkgen.build.publish
+    import talkgen.preview.search
+    from talkgen.preview.builder import Preview
+    from talkgen.site.search import Indexer
+
+    sent: list[tuple[str, bool]] = []
+
+    def recording(where: str) -> type[Indexer]:
+        class Recording(Indexer):
+            def __init__(self, *args: Any, lean: bool = True, **options: Any) -> None:
+                sent.append((where, lean))
+                super().__init__(*args, lean=lean, **options)
+        return Recording
+
+    monkeypatch.setattr(talkgen.build.publish, "Indexer", recording("build"))
+    monkeypatch.setattr(talkgen.preview.search, "Indexer", recording("preview"))
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "search", site)
+    with (site / "talkgen.yaml").open("a", encoding="utf-8") as config:
+        config.write(f"markdown:\n  allow_html: {str(allow_html).lower()}\n")
+    result = run_talkgen("build", cwd=site)
+    assert result.returncode == 0, result.stderr
+    preview = Preview(site)
+    preview.start()
+    assert preview.index_search() == []
+    assert sent == [("build", not allow_html), ("preview", not allow_html)]
