@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import re
 import shutil
@@ -14,9 +16,10 @@ import pytest
 from talkgen.build.gather import gather
 from talkgen.build.publish import build
 from talkgen.content.config import load_config
-from talkgen.model import identity
+from talkgen.model import Episode, identity
 from talkgen.preview.builder import Preview
 from talkgen.preview.watcher import is_scratch
+from talkgen.site.affected import card
 from talkgen.site.indexes import related
 from talkgen.site.output_folder import MARKER
 from talkgen.site.rebuild import plan_rebuild
@@ -61,7 +64,8 @@ def pages_showing(root: Path, number: int) -> set[str]:
     shown |= {e.number for e in site.episodes
               if number in {r.number for r in related(site, e, index)}}
     pages = {f"episodes/{n:03d}/index.html" for n in shown}
-    pages |= {"index.html", "questions/index.html", "reading/index.html"}  # the list: every episode
+    # The home page, the questions and the reading list show its card, questions and references:
+    # the callers' edits of its text leave those alone (EDITS checks the cases that do not).
     pages |= {f"topics/{t.slug}/index.html" for t in site.topics if number in t.episodes}
     people = {identity(n) for n in (*episode.hosts, *episode.all_contributors,
                                     *(q.asker for q in episode.questions if q.asker))}
@@ -99,7 +103,13 @@ EDITS: dict[str, Callable[[Path], list[Path]]] = {
     "picture alone": lambda root: [_picture(root / "episodes/images/020/b.png")],
     "two at once": lambda root: [edit(root / "episodes/001.md", "开场", "开始"),
                                  edit(root / "episodes/002.md", "host: ", "host: 新人, ")],
+    "summary changed": lambda root: [edit(root / "episodes/010.md", "summary: ", "summary: 新的")],
+    "paper mentioned": lambda root: [edit(root / "episodes/010.md", "的文章。", f"的文章：{PAPER}。")],
+    "paper's episode labelled": lambda root: [edit(root / "episodes/024.md", "title: ",
+                                                   "label: 特别篇\ntitle: ")],
+    "answer reworded": lambda root: [edit(root / "episodes/021.md", "的回答：可以", "的回答：也可以")],
 }
+PAPER = "[论文](https://arxiv.org/abs/2307.09288)"  # episode 024 of built24 mentions it too
 
 
 def _write(path: Path, text: str) -> Path:
@@ -158,6 +168,7 @@ def built24(tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = write_site(folder / "site", 24)
     with (root / "talkgen.yaml").open("a", encoding="utf-8") as config:
         config.write("search: false\n")
+    edit(root / "episodes/024.md", "的文章。", f"的文章：{PAPER}。")  # on the reading list
     warm_build(root)
     kept = folder / "kept"
     shutil.copytree(root, kept, copy_function=os.link)
@@ -277,3 +288,39 @@ def test_the_planner_redoes_everything_without_a_last_site_and_nothing_without_a
     assert cold.everything and all(cold.needs(p) for p in paths) and len(cold.related) == 24
     same = plan_rebuild(site, site, cold.related, paths)
     assert not same.everything and same.pages == frozenset() and same.related == cold.related
+
+
+def test_the_planner_sees_every_change_an_episode_card_shows(site24: Path) -> None:
+    """The planner redoes the list pages when an episode's card changes (affected.card); the
+    cards are made by render.Renderer._card. Each field of an Episode is changed in turn: a
+    change the rendered card shows must change the planner's card too, or a list goes stale."""
+    config, _ = load_config(site24)
+    result, _ = gather(config)
+    assert result.site is not None
+    renderer = Renderer(result.site, config)
+    episode = result.site.by_number[10]
+    shown = []
+    for f in dataclasses.fields(Episode):
+        other = _another(getattr(episode, f.name))
+        if other is None:
+            continue
+        edited = dataclasses.replace(episode, **{f.name: other})
+        if renderer._card(edited) != renderer._card(episode):  # private: the card itself
+            shown.append(f.name)
+            assert card(edited) != card(episode), f.name
+    assert {"title", "date", "hosts", "summary", "topics", "video", "draft", "label"} <= set(shown)
+
+
+def _another(value: object) -> object:
+    """A different value of the same kind, or None for a kind this test does not vary."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 100
+    if isinstance(value, str):
+        return value + "改"
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=1)
+    if isinstance(value, tuple) and value and all(isinstance(x, str) for x in value):
+        return value[:-1]  # one name fewer: a name the site does not know has no topic page
+    return None

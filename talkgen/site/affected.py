@@ -17,6 +17,7 @@ from ..urls import (
     INDEX,
     NOT_FOUND,
     QUESTIONS,
+    READING,
     TOPICS,
     contributor_path,
     episode_path,
@@ -97,10 +98,34 @@ def affected(old: Site, new: Site, changed: Set[int], old_related: Related,
         wanted.add(page_file(TOPICS))
     if _people_counts(old) != _people_counts(new):
         wanted.add(page_file(CONTRIBUTORS))
-    episodes = [s.by_number[n] for s in (old, new) for n in changed if n in s.by_number]
-    if any(e.questions for e in episodes):
-        wanted.add(page_file(QUESTIONS))
+    pairs = [(old.by_number.get(n), new.by_number.get(n)) for n in changed]
+    cards = [(a, b) for a, b in pairs if card(a) != card(b)]
+    if cards:
+        wanted.add(page_file(""))  # the home page: every episode's card
+    for folder, listed in ((QUESTIONS, _questions), (READING, _references)):
+        # each lists what episodes asked or mentioned, with the episode's card beside it
+        if any(listed(a) != listed(b) for a, b in pairs) \
+                or any(listed(a) or listed(b) for a, b in cards):
+            wanted.add(page_file(folder))
     return Change(frozenset(p for p in paths if p in wanted or not _known(p)))
+
+
+def card(e: Episode | None) -> tuple[object, ...] | None:
+    """What every list shows of an episode: all that render.Renderer._card reads of it (a test
+    changes each field of an Episode and checks that a change of the card changes this too)."""
+    if e is None:
+        return None
+    return (e.number, e.label, e.title, e.date, e.hosts, e.all_topics, e.summary, e.draft,
+            bool(e.video))
+
+
+def _questions(e: Episode | None) -> tuple[tuple[object, ...], ...]:
+    """What the questions page shows of an episode's questions (not their answers)."""
+    return tuple((q.label, q.text, q.asker, q.anchor, q.is_open) for q in e.questions) if e else ()
+
+
+def _references(e: Episode | None) -> tuple[object, ...]:
+    return e.references if e else ()
 
 
 def _episode_pages(site: Site, changed: Set[int], old_related: Related,
@@ -158,4 +183,5 @@ def _known(path: str) -> bool:
     parts = path.split("/")
     return (len(parts) == 3 and f"{parts[0]}/" in ("episodes/", TOPICS, CONTRIBUTORS)
             and parts[2] == INDEX) \
-        or path in (page_file(TOPICS), page_file(CONTRIBUTORS), page_file(QUESTIONS), NOT_FOUND)
+        or path in (page_file(""), page_file(TOPICS), page_file(CONTRIBUTORS),
+                    page_file(QUESTIONS), page_file(READING), NOT_FOUND)
