@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from talkgen.content.markdown import parser  # noqa: E402
 
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # as talkgen reads front matter
 MIN_PARALLEL = 16  # fewer episodes are done in the process itself: forking would cost more
 
 PAGE = jinja2.Environment(autoescape=True).from_string(
@@ -50,7 +51,7 @@ def render_one(job: tuple[Path, Path]) -> int:
     source, out = job
     text = source.read_text(encoding="utf-8")
     _, front, body = text.split("---\n", 2)
-    meta = yaml.load(front, Loader=yaml.CSafeLoader)  # noqa: S506 (the C safe loader)
+    meta = yaml.load(front, Loader=LOADER)  # noqa: S506 (a safe loader)
     html = parser().render(body)
     page = PAGE.render(title=meta.get("title", ""), site="OpenLLM Talk", date=meta.get("date"),
                        host=meta.get("host"), topics=meta.get("topics") or [], body=html)
@@ -87,14 +88,15 @@ def main() -> None:
         floor(*args.floor_only)
         return
     sys.path.insert(0, str(REPO / "benchmarks"))  # not in the timed process: it costs imports
-    from build_bench import clean, command, corpus
+    from build_bench import clean, command, corpus, prepare_bytecode
+
+    prepare_bytecode(REPO, compiled=True)  # as an installed talkgen, and as build_bench does
     if shutil.which("hugo") is None:
         raise SystemExit("Hugo is not installed: the floor is only meaningful next to it")
     with tempfile.TemporaryDirectory(prefix="talkgen-floor-") as tmp:
         work = Path(tmp)
         root = corpus(args.n, work, None)
         site = root / "talkgen"
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
         rows: dict[str, list[tuple[float, float]]] = {"Hugo": [], "floor": [], "talkgen": []}
         for _ in range(args.runs):
             shutil.rmtree(work / "hugo-out", ignore_errors=True)
@@ -106,7 +108,7 @@ def main() -> None:
             rows["floor"].append((floor_run.seconds, floor_run.cpu))
             clean(site)
             built = command(sys.executable, "-m", "talkgen", "build", "--no-search", cwd=site,
-                            env=env)
+                            env={"PYTHONPATH": str(REPO)})
             rows["talkgen"].append((built.seconds, built.cpu))
             print("  " + "  ".join(f"{name} {runs[-1][0]:.2f} s" for name, runs in rows.items()),
                   file=sys.stderr, flush=True)

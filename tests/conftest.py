@@ -21,8 +21,6 @@ REPO = Path(__file__).parent.parent
 SHARED_SAMPLE = REPO.parent / "shared" / "samples" / "openllm-talk-001-legacy.md"
 SAMPLE = FIXTURES / "samples" / SHARED_SAMPLE.name  # a copy, so the tests need nothing outside
 
-
-
 _MEMORY = Path("/dev/shm")
 _THIS_RUN: list[Path] = []  # the memory folder this process made for the run (the controller)
 

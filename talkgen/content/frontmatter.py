@@ -243,7 +243,9 @@ class _Reader:
         return out
 
     def scalar(self, node: ScalarNode) -> Any:
-        make = _constructor.yaml_constructors[node.tag]  # not construct_object: it keeps every node
+        # a plain tag (checked by the caller), so SafeConstructor has a constructor for it;
+        # not construct_object, which keeps every node it is given
+        make = _constructor.yaml_constructors[node.tag]
         try:
             return make(_constructor, node)
         except (ValueError, OverflowError, yaml.YAMLError):

@@ -32,16 +32,16 @@ def indexed(path: str) -> bool:
     return path.startswith(INDEXED) or path == READING_PAGE
 
 
-def lean_documents(config: SiteConfig) -> bool:
-    """Whether Pagefind is sent lean documents: only when every tag on the pages is one
-    talkgen wrote (raw HTML in episodes off), the shape search_document.py relies on."""
-    return not config.allow_html
-
-
 EXCLUDED = [".anchor"]  # the "#" link in every heading would end each sub-result title
 ENTRY = "pagefind-entry.json"
 SECONDS = 60.0  # a Pagefind that crashed never answers; give up after this long
 SECONDS_PER_PAGE = 0.1
+
+
+def lean_documents(config: SiteConfig) -> bool:
+    """Whether Pagefind is sent lean documents: only when every tag on the pages is one
+    talkgen wrote (raw HTML in episodes off), the shape search_document.py relies on."""
+    return not config.allow_html
 
 
 class Indexer:
