@@ -16,6 +16,7 @@ from talkgen.build.gather import prepare
 from talkgen.build.render_folder import flat_name
 from talkgen.content.config import SiteConfig, load_config
 from talkgen.content.episode import Loaded, parse_episode
+from talkgen.site import render
 from talkgen.urls import Urls
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "episodes"
@@ -57,9 +58,10 @@ def test_a_streamed_cache_reads_back_whole_and_a_cut_one_is_refused(tmp_path: Pa
 @pytest.mark.parametrize("batch", [7, 1 << 16])
 def test_every_page_written_in_pieces_is_the_page_rendered_whole(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
-    """The build's workers write each page as the template yields it (page_render.render_into);
-    the bytes are those of the whole page, forbidden characters left out alike."""
-    monkeypatch.setattr(page_render, "_BATCH", batch)
+    """The build's workers write each page in pieces as the template yields it (render.Renderer
+    .pieces, page_render.render_into); the bytes are those of the whole page, forbidden
+    characters left out alike."""
+    monkeypatch.setattr(render, "PIECE", batch)
     site = tmp_path / "site"
     shutil.copytree(FIXTURE.parent, site, ignore=shutil.ignore_patterns("_site", ".talkgen-cache"))
     episode = site / "episodes" / "001.md"

@@ -13,8 +13,6 @@ from ..diagnostics import Diagnostic, diagnostic
 from ..site.render import Page, PlannedPage
 from .render_folder import flat_name
 
-_BATCH = 1 << 16  # characters encoded and written at a time
-
 
 def render_page(plan: dict[str, Callable[[], Page]], root: Path, path: str) -> Page | Diagnostic:
     """One page; a template error comes back as a diagnostic (it may cross a process boundary)."""
@@ -32,15 +30,8 @@ def render_into(plan: dict[str, Callable[[], Page]], root: Path, folder: Path,
     try:
         pieces = planned.pieces() if isinstance(planned, PlannedPage) else iter([planned().html])
         with open(folder / flat_name(path), "wb") as file:
-            batch: list[str] = []
-            size = 0
             for piece in pieces:
-                batch.append(piece)
-                size += len(piece)
-                if size >= _BATCH:
-                    file.write("".join(batch).encode("utf-8"))
-                    batch, size = [], 0
-            file.write("".join(batch).encode("utf-8"))
+                file.write(piece.encode("utf-8"))
     except jinja2.TemplateError as err:
         return template_diagnostic(err, root)
     return path

@@ -37,10 +37,13 @@ from ..urls import (
     topic_path,
 )
 from .indexes import related
+from .macro_cache import MacroCache
 from .qa import split_questions
 from .template_cache import user_cache
 from .template_env import environment as template_environment
 from .video import recording
+
+PIECE = 1 << 16  # characters of a page handed on at a time by Renderer.pieces
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Renderer:
         self._cards: dict[int, dict[str, Any]] = {}
         self.t = Messages(config.language)
         self.env.globals.update(site=self._site_view(), urls=self.urls, t=self.t,
-                                script_messages=self.t.script_table())
+                                script_messages=self.t.script_table(), cached=MacroCache())
 
     def pages(self) -> Iterator[Page]:
         return (render() for render in self.plan().values())
@@ -137,9 +140,19 @@ class Renderer:
         return Page(path, xmltext.clean(html))
 
     def pieces(self, path: str, template: str, context: dict[str, Any]) -> Iterator[str]:
-        """page() in pieces as the template yields them: the same text, never held whole."""
+        """page() in pieces of about PIECE characters: the same text, never held whole.
+
+        The template yields hundreds of small pieces per page; they are joined before the
+        clean-up (which removes single characters, so pieces clean alike) and the write."""
+        batch: list[str] = []
+        size = 0
         for piece in self.env.get_template(template).generate(context, page_path=path):
-            yield xmltext.clean(piece)  # it removes single characters: pieces clean alike
+            batch.append(piece)
+            size += len(piece)
+            if size >= PIECE:
+                yield xmltext.clean("".join(batch))
+                batch, size = [], 0
+        yield xmltext.clean("".join(batch))
 
     # -- views ---------------------------------------------------------------
 

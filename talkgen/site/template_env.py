@@ -38,7 +38,28 @@ class ContainedLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class PageEnvironment(SandboxedEnvironment):
+    """The sandbox, with `page.title` on a dict read as its key straight away.
+
+    Pages are given dicts, and Jinja looks `title` up as an attribute first: on a dict that
+    raises AttributeError before the key is read (274,000 times in a 300-episode build). Names
+    that are not attributes of dict can only end as that key lookup, so they go to it first;
+    the result is the same, and so are the sandbox's checks (a key is never checked).
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def environment(root: Path, **options: Any) -> jinja2.Environment:
     """A sandboxed environment loading the site's templates, then the theme's."""
     loader = ContainedLoader(template_dirs(root), [root, theme_root()])
-    return SandboxedEnvironment(loader=loader, **options)
+    return PageEnvironment(loader=loader, **options)
