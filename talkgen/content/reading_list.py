@@ -34,6 +34,7 @@ _ARXIV_PATH = re.compile(rf"^/(?:abs|pdf|html|format)/({_ARXIV_NEW}|{_ARXIV_OLD}
 _ARXIV_TEXT = re.compile(rf"(?<![\w./])(?:arxiv:\s*)?({_ARXIV_NEW})(?:v\d+)?(?![\w/])", re.I)
 _DOI = re.compile(r"(?<![\w/])(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;:)\]。，；：）])")
 _ANYTHING = re.compile(rf'href="https?:|《|{_ARXIV_NEW}|10\.\d{{4,9}}/')  # else: nothing to find
+_IN_TEXT = re.compile(rf"《|{_ARXIV_NEW}|10\.\d{{4,9}}/")  # a block without links: else nothing
 _GITHUB_RESERVED = {"orgs", "topics", "features", "marketplace", "sponsors", "settings", "login",
                     "about", "pricing", "search", "explore", "collections", "trending", "apps",
                     "enterprise", "issues", "pulls", "notifications", "site", "security"}
@@ -108,15 +109,17 @@ def _section_items(fragment: str, section_anchor: str) -> Iterator[Found]:
     link: list[str] | None = None  # [href, text] of the <a> being read
     at = 0
     for match in _TAG.finditer(fragment):
-        text = fragment[at:match.start()]
-        at = match.end()
-        if text:
+        start, end = match.span()
+        if start > at:
+            text = fragment[at:start]
             text = html.unescape(_OTHER_TAG.sub("", text) if "<" in text else text)
             if link is not None:
                 link[1] += text
             elif stack:
                 stack[-1].text.append(text)
-        closing, tag, attrs = match.group(1), match.group(2).lower(), match.group(3) or ""
+        at = end
+        closing, tag, attrs = match.groups("")
+        tag = tag.lower()
         if tag != "a" and not closing:
             if tag in ("h3", "h4") and (ident := _ID.search(attrs)):
                 where = html.unescape(ident.group(1))
@@ -145,6 +148,8 @@ class _Block:
 
     def items(self) -> Iterator[Found]:
         text = "".join(self.text)
+        if not self.links and not _IN_TEXT.search(text):
+            return  # most blocks: the findall calls below would find nothing
         titles = [t.strip() for t in _TITLE.findall(text) if t.strip()]
         for _href, label in self.links:
             titles += [t.strip() for t in _TITLE.findall(label) if t.strip()]
