@@ -358,3 +358,20 @@ def test_a_template_symlink_out_of_the_site_is_not_published(fixture_site: Path,
     code, stderr = build(fixture_site, key_home)
     assert code == 1 and "error[E042]" in stderr and "links outside the site" in stderr, stderr
     assert not (fixture_site / "_site").exists()
+
+
+# -- python -m talkgen in the site's folder ---------------------------------------------------
+
+def test_python_m_talkgen_never_imports_a_module_committed_to_the_site(fixture_site: Path,
+                                                                       tmp_path: Path) -> None:
+    """`python -m` puts the current folder (the site) first on sys.path: a `yaml.py` or
+    `jinja2/` committed there must not be imported in place of the library."""
+    marker = tmp_path / "pwned"
+    payload = f"open({str(marker)!r}, 'a').write(__name__ + '\\n')\n"
+    (fixture_site / "yaml.py").write_text(payload)
+    (fixture_site / "jinja2").mkdir()
+    (fixture_site / "jinja2" / "__init__.py").write_text(payload)
+    result = run_talkgen("build", "--no-search", cwd=fixture_site, process=True)
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists(), marker.read_text()
+    assert (fixture_site / "_site" / "index.html").is_file()
