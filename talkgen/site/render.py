@@ -172,8 +172,11 @@ class Renderer:
 
     def person_links(self, names: tuple[str, ...]) -> list[dict[str, str]]:
         """Links to people, each once: two aliases of one person (`people:`) are one link."""
-        links = [self.person_link(n) for n in names]
-        return [link for i, link in enumerate(links) if link not in links[:i]]
+        links: dict[tuple[str, str], dict[str, str]] = {}
+        for name in names:
+            link = self.person_link(name)
+            links.setdefault((link["name"], link["url"]), link)
+        return list(links.values())
 
     def episode_card(self, e: Episode) -> dict[str, Any]:
         """The summary of an episode shown in lists; made once per episode (lists share it)."""
