@@ -8,7 +8,6 @@ one paper link names that paper.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import re
@@ -71,10 +70,8 @@ class Entry:
         return anchor(self.key)
 
 
-@functools.lru_cache(maxsize=16384)
 def anchor(key: str) -> str:
-    """A fragment for an entry that depends on its key only, so links to it stay valid.
-    Kept: each episode page links its references, and the reading list all of them."""
+    """A fragment for an entry that depends on its key only, so links to it stay valid."""
     kind, _, rest = key.partition(":")
     readable = re.sub(r"[^a-z0-9]+", "-", rest.lower()).strip("-")[:48]
     if kind == "arxiv":
