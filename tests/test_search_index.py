@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from talkgen.site.render import Page
-from talkgen.site.search import FOLDER, search_files, verify
+from talkgen.site.search import FOLDER, Indexer, bundle, search_files, verify
 
 from .conftest import run_talkgen
 
@@ -61,12 +61,28 @@ def test_a_pagefind_that_stops_reading_is_given_up_on(tmp_path: Path,
     assert time.monotonic() - started < 40
 
 
+def _episode_page(n: int) -> Page:
+    return Page(f"episodes/{n:03d}/index.html",
+                f'<html lang="zh-CN"><body><main data-pagefind-body><h1>第 {n} 期</h1>'
+                f"<p>位置编码 {n}</p></main></body></html>")
+
+
+def test_pages_go_to_pagefind_in_plan_order_and_a_page_never_rendered_is_left_out() -> None:
+    """The workers finish pages in any order, and the preview leaves out a page it cannot
+    render: the Indexer holds a page until those before it in the plan are sent, and skips
+    one that never comes, so the index is the one of the pages it had, in plan order."""
+    order = [_episode_page(n).path for n in (1, 2, 3)]
+    files, problems = bundle(Indexer(order, lean=False), [_episode_page(3), _episode_page(1)])
+    assert problems == []
+    expected, _ = search_files([_episode_page(1), _episode_page(3)], lean=False)
+    assert json.loads(files[f"{FOLDER}/pagefind-entry.json"])["languages"]["zh-cn"]["page_count"] == 2
+    assert files == expected
+
+
 def test_every_index_pagefind_makes_is_complete() -> None:
     """Pagefind stopped after its WriteFiles reply left empty files in 1 of 20 builds (more
     under load); ten indexes in a row must each be whole."""
-    pages = [Page(f"episodes/{n:03d}/index.html",
-                  f'<html lang="zh-CN"><body><main data-pagefind-body><h1>第 {n} 期</h1>'
-                  f"<p>位置编码 {n}</p></main></body></html>") for n in range(1, 4)]
+    pages = [_episode_page(n) for n in range(1, 4)]
     for _ in range(10):
         files, problems = search_files(pages)
         assert problems == []

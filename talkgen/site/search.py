@@ -118,16 +118,16 @@ class Indexer:
         while self._next < len(self.order):
             path = self.order[self._next]
             if path in self._early:
-                document = self._early.pop(path)
+                document: str | None = self._early.pop(path)
             elif path in self.files:
                 document = self._document(self.files[path].read_text(encoding="utf-8"))
-            elif not everything:
-                return  # not rendered yet
+            elif everything:
+                document = None  # never rendered: the caller has every page it will have
             else:
-                self._next += 1
-                continue
+                return  # not rendered yet
             self._next += 1
-            self._send(path, document)
+            if document is not None:
+                self._send(path, document)
 
     def _document(self, html: str) -> str:
         return (self.lean and search_document(html)) or html
