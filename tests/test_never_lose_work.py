@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import random
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from talkgen.site.output_folder import output_problem
+from talkgen.site.output_folder import MARKER, MARKER_TEXT, output_problem
 
 from .conftest import FIXTURES, run_talkgen, tree_digest
 
@@ -63,6 +64,40 @@ def test_interrupted_swap_is_recovered_by_the_next_build(fixture_site: Path) -> 
     broken.unlink()
     assert run_talkgen("build", "--no-search", cwd=fixture_site).returncode == 0
     assert not list(fixture_site.glob("._site.*"))
+
+
+def _waits_for_a_lock(pid: int) -> bool:
+    """Whether process `pid` is blocked on a file lock (Linux lists waiters with "->")."""
+    return any(line.split()[1] == "->" and line.split()[5] == str(pid)
+               for line in Path("/proc/locks").read_text().splitlines())
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks")
+def test_a_build_judges_the_output_folder_once_it_holds_the_lock(fixture_site: Path) -> None:
+    """Another build holding the lock may be mid-swap, its folders vanishing: a build that
+    looked before waiting read a vanished folder as read-only and refused (E041), 1 run in
+    about 12 of the concurrent-builds test. Here the holder leaves the output unmarked while
+    it holds the lock and marks it again before letting go."""
+    assert run_talkgen("build", "--no-search", cwd=fixture_site).returncode == 0
+    out = fixture_site / "_site"
+    marker = out / MARKER
+    lock = os.open(fixture_site, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        marker.unlink()  # what another build, mid-way, may show to one that looks
+        waiting = subprocess.Popen([sys.executable, "-m", "talkgen", "build", "--no-search"],
+                                   cwd=fixture_site, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while waiting.poll() is None and not _waits_for_a_lock(waiting.pid):
+            assert time.monotonic() < deadline, "the build neither waited nor ended"
+            time.sleep(0.02)
+        marker.write_bytes(MARKER_TEXT)
+    finally:
+        os.close(lock)  # lets the build go on
+    _, stderr = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, stderr
+    assert (out / "index.html").is_file()
 
 
 def test_symlink_out_of_the_site_is_not_followed(fixture_site: Path, tmp_path: Path) -> None:

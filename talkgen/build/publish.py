@@ -17,7 +17,7 @@ from ..content.config import SiteConfig
 from ..content.episode import episode_files
 from ..diagnostics import Diagnostic, diagnostic
 from ..site.output import exclusive, recover, unchanged_output, write_site, written_files
-from ..site.output_folder import output_problem
+from ..site.output_folder import output_problem, place_problem
 from ..site.render import Page
 from ..site.search import Indexer, indexed, lean_documents
 from .cache import FOLDER, Store
@@ -41,20 +41,28 @@ def build(config: SiteConfig, *, strict: bool = False, cache: bool = True,
     folder, unreadable static file) is error E080 with the old output left as it was.
     """
     clock = Clock()
-    reason = output_problem(config.output, config.root)
+    reason = place_problem(config.output, config.root)
     if reason:
-        result = BuildResult(check(config, allow_empty=allow_empty), config.output)
-        result.check.diagnostics.append(diagnostic(
-            "E041", reason, shown(config.output, config.root),
-            hint="choose another folder with --out, or empty this one (a build replaces it whole)"))
-        return result
+        return _refused(config, reason, allow_empty)
     try:
         with exclusive(config.output), fewer_collections():
+            reason = output_problem(config.output, config.root)  # under the lock: another
+            if reason:  # build may have been swapping the folder, its subfolders vanishing
+                return _refused(config, reason, allow_empty)
             recover(config.output)
             return _build(config, strict, cache, clock, allow_empty)
     except OSError as err:  # the lock, or recovering an interrupted build
         return cannot_write(BuildResult(check(config, allow_empty=allow_empty), config.output),
                             err, config)
+
+
+def _refused(config: SiteConfig, reason: str, allow_empty: bool) -> BuildResult:
+    """The sources checked as usual, and E041: the output folder may not be replaced."""
+    result = BuildResult(check(config, allow_empty=allow_empty), config.output)
+    result.check.diagnostics.append(diagnostic(
+        "E041", reason, shown(config.output, config.root),
+        hint="choose another folder with --out, or empty this one (a build replaces it whole)"))
+    return result
 
 
 def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,

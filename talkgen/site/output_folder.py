@@ -18,7 +18,21 @@ SOURCES = ("episodes", "templates", "static", ".talkgen-cache", ".git")
 
 
 def output_problem(out: Path, root: Path) -> str | None:
-    """Why a build must not replace `out`, or None when it may."""
+    """Why a build must not replace `out`, or None when it may.
+
+    What the folder holds can change while another build swaps it, so a build asks this
+    again once it holds the output's lock; `place_problem` is the part safe to ask before.
+    """
+    reason = place_problem(out, root)
+    resolved = Path(os.path.abspath(out)).resolve()
+    if reason is None and resolved.exists():
+        reason = _not_ours(resolved)
+    return reason
+
+
+def place_problem(out: Path, root: Path) -> str | None:
+    """Why no build may ever write at `out` (a symlink, the site, its sources, a repository),
+    whatever the folder holds; asked before anything, even the lock's folder, is created."""
     root = root.resolve()
     lexical = Path(os.path.abspath(out))
     if lexical.is_relative_to(root):
@@ -28,11 +42,7 @@ def output_problem(out: Path, root: Path) -> str | None:
             return f'"{shown}" is a symlink; the output folder must be a real folder in the site'
     elif lexical.is_symlink():
         return f"{lexical} is a symlink; give the real folder instead"
-    resolved = lexical.resolve()
-    reason = _protected(resolved, root)
-    if reason is None and resolved.exists():
-        reason = _not_ours(resolved)
-    return reason
+    return _protected(lexical.resolve(), root)
 
 
 def _first_symlink(root: Path, path: Path) -> Path | None:
