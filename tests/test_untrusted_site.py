@@ -192,20 +192,47 @@ def test_a_markdown_library_upgrade_re_renders_cached_episodes(
 
 
 def test_the_cache_key_names_every_library_that_shapes_output() -> None:
-    names = talkgen.build.cache.library_versions()
+    names = talkgen.build.cache.library_versions() + talkgen.build.cache.search_versions()
     for library in ("markdown-it-py", "mdit-py-plugins", "linkify-it-py", "Pygments", "Jinja2",
                     "PyYAML", "pagefind"):
         assert library in names
 
 
+def test_a_pagefind_upgrade_changes_the_key_of_search_builds_only(
+        fixture_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are re-rendered, so re-indexed, after a Pagefind upgrade; a build without search
+    does not ask for Pagefind's version (importlib.metadata costs a one-episode build 6 ms)."""
+    from talkgen.build.previous import page_salt
+
+    config, _ = load_config(fixture_site)
+    salts = {search: page_salt(config.with_overrides(search=search)) for search in (True, False)}
+    real = importlib.metadata.version
+    asked: list[str] = []
+
+    def upgraded(name: str) -> str:
+        asked.append(name)
+        return "99.0" if name.startswith("pagefind") else real(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", upgraded)
+    talkgen.build.cache.search_versions.cache_clear()  # a new process after `pip install -U`
+    try:
+        assert page_salt(config.with_overrides(search=False)) == salts[False]
+        assert not [name for name in asked if name.startswith("pagefind")]
+        assert page_salt(config.with_overrides(search=True)) != salts[True]
+    finally:
+        talkgen.build.cache.search_versions.cache_clear()
+
+
 def test_the_cache_key_has_the_versions_pip_installed() -> None:
     """A module's __version__ stands in for its package's METADATA only where they agree."""
-    for name in talkgen.build.cache.LIBRARIES:
+    versions = (talkgen.build.cache.library_versions() + ";"
+                + talkgen.build.cache.search_versions()).split(";")
+    for name in [*talkgen.build.cache.LIBRARIES, *talkgen.build.cache.SEARCH_LIBRARIES]:
         try:
             installed = f"{name}=={importlib.metadata.version(name)}"
         except importlib.metadata.PackageNotFoundError:
             installed = f"{name} absent"
-        assert installed in talkgen.build.cache.library_versions().split(";")
+        assert installed in versions
 
 
 # -- item 2: the output folder ----------------------------------------------------------

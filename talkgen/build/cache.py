@@ -31,14 +31,15 @@ FOLDER = ".talkgen-cache"
 MAX_BYTES = 1 << 30  # far above any real site; a file claiming more is not read
 _SIGNATURE = 32  # bytes of HMAC-SHA256 at the end of each file (written last, as it streams)
 _PACKAGE = Path(__file__).resolve().parent.parent  # talkgen/
-# Every library whose version can change a byte of the output, with the module whose
-# __version__ names it: reading that is ≈ 1 ms cheaper per library than importlib.metadata,
-# which parses the library's METADATA file. None: ask importlib.metadata (pagefind's module
-# says 0.0.0a0 whatever is installed).
+# Every library whose version can change a byte of a page, with the module whose __version__
+# names it: reading that is ≈ 1 ms cheaper per library than importlib.metadata, which parses
+# the library's METADATA file.
 LIBRARIES = {"markdown-it-py": "markdown_it", "mdit-py-plugins": "mdit_py_plugins",
              "linkify-it-py": "linkify_it", "Pygments": "pygments", "Jinja2": "jinja2",
-             "PyYAML": "yaml", "pagefind": None, "pagefind-bin-extended": None,
-             "pagefind-bin": None}
+             "PyYAML": "yaml"}
+# The search index's: their modules say 0.0.0a0 whatever is installed, so importlib.metadata
+# is asked (≈ 6 ms, a tenth of a one-episode build), and only by builds with search.
+SEARCH_LIBRARIES = ("pagefind", "pagefind-bin-extended", "pagefind-bin")
 
 
 @functools.cache
@@ -56,20 +57,31 @@ def code_hash() -> str:
 
 
 def library_versions() -> str:
-    found = []
-    for name, module in LIBRARIES.items():
-        version = _version(name, module)
-        found.append(f"{name}=={version}" if version else f"{name} absent")
-    return ";".join(found)
+    """The versions of the libraries that shape pages, as `name==version` joined by ";"."""
+    return ";".join(_named(name, _module_version(module) or _installed_version(name))
+                    for name, module in LIBRARIES.items())
 
 
-def _version(name: str, module: str | None) -> str | None:
-    """The installed version of a library, None when it is not installed."""
-    if module is not None:
-        with contextlib.suppress(ImportError):
-            version = getattr(importlib.import_module(module), "__version__", None)
-            if isinstance(version, str):
-                return version
+@functools.cache
+def search_versions() -> str:
+    """The versions of Pagefind's packages, in the form of `library_versions`."""
+    return ";".join(_named(name, _installed_version(name)) for name in SEARCH_LIBRARIES)
+
+
+def _named(name: str, version: str | None) -> str:
+    return f"{name}=={version}" if version else f"{name} absent"
+
+
+def _module_version(module: str) -> str | None:
+    with contextlib.suppress(ImportError):
+        version = getattr(importlib.import_module(module), "__version__", None)
+        if isinstance(version, str):
+            return version
+    return None
+
+
+def _installed_version(name: str) -> str | None:
+    """The version pip installed, None when the library is not installed."""
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:

@@ -13,7 +13,7 @@ from ..site.rebuild import Rebuild
 from ..site.search import FOLDER as FOLDER_SEARCH
 from ..site.search import indexed, verify
 from ..site.theme import template_dirs
-from .cache import code_hash, files_hash
+from .cache import code_hash, files_hash, search_versions
 from .load import EpisodeCache
 
 BUILD_FILE = "build.json"
@@ -70,6 +70,8 @@ def search_reusable(todo: list[str], previous: Previous | None, out: Path) -> di
 
 
 def page_salt(config: SiteConfig) -> str:
-    """Everything besides episodes that a rendered page depends on: code, config, templates."""
+    """Everything besides episodes that a rendered page depends on: code, config, templates,
+    and with search Pagefind's version (pages are re-rendered, so re-indexed, when it changes)."""
     templates = [p for d in template_dirs(config.root) for p in d.rglob("*") if p.is_file()]
-    return f"{code_hash()}|{config!r}|{files_hash(templates)}"
+    searched = f"|{search_versions()}" if config.search else ""
+    return f"{code_hash()}|{config!r}|{files_hash(templates)}{searched}"
