@@ -84,23 +84,33 @@ def _decoder(kind: Any) -> Decoder:
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin in (types.UnionType, typing.Union):
         return _union([_decoder(a) for a in args], kind)
-    if kind is type(None) or kind is bool:
+    if kind in _PLAIN:
         return partial(_exact, kind)
-    if kind in (str, int, float):
-        return partial(_scalar, kind)
     if kind is dt.date:
         return _date
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        return partial(_sequence, _decoder(args[0]), tuple)
+        return _sequence_of(args[0], tuple)
     if origin is tuple:
         return partial(_fixed, tuple(_decoder(a) for a in args))
     if origin is list:
-        return partial(_sequence, _decoder(args[0]), list)
+        return _sequence_of(args[0], list)
     if origin is dict:
         return partial(_mapping, _decoder(args[0]), _decoder(args[1]))
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
         return _instance(kind)
     raise DecodeError(f"the cache cannot hold {kind}")  # a programming error, caught as a miss
+
+
+# JSON's own types: json.loads makes exactly these (never a subclass, and a bool is not an int
+# here), so one `type(raw) is kind` checks a value, and a run of them is checked in C (map).
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _plain_types(kind: Any) -> frozenset[type] | None:
+    """The JSON types a plain `kind` (str, `str | None` …) allows; None for any other kind."""
+    options = typing.get_args(kind) if typing.get_origin(kind) in (types.UnionType, typing.Union) \
+        else (kind,)
+    return frozenset(options) if all(option in _PLAIN for option in options) else None
 
 
 def _union(options: list[Decoder], kind: Any) -> Decoder:
@@ -120,23 +130,30 @@ def _exact(kind: type, raw: Any) -> Any:
     return raw
 
 
-def _scalar(kind: type, raw: Any) -> Any:
-    if isinstance(raw, bool) or not isinstance(raw, kind):
-        raise DecodeError(f"expected {kind.__name__}, not {type(raw).__name__}")
-    return raw
-
-
 def _date(raw: Any) -> dt.date:
     try:
-        return dt.date.fromisoformat(_scalar(str, raw))
+        return dt.date.fromisoformat(_exact(str, raw))
     except ValueError:
         raise DecodeError(f"not a date: {raw!r:.40}") from None
+
+
+def _sequence_of(item: Any, make: type) -> Decoder:
+    allowed = _plain_types(item)
+    if allowed is not None:  # most sequences: names, topics, anchors
+        return partial(_plain_sequence, allowed, make)
+    return partial(_sequence, _decoder(item), make)
 
 
 def _sequence(item: Decoder, make: type, raw: Any) -> Any:
     if type(raw) is not list:
         raise DecodeError(f"expected a list, not {type(raw).__name__}")
     return make([item(v) for v in raw])
+
+
+def _plain_sequence(allowed: frozenset[type], make: type, raw: Any) -> Any:
+    if type(raw) is not list or not allowed.issuperset(map(type, raw)):
+        raise DecodeError("expected a list of " + " or ".join(sorted(t.__name__ for t in allowed)))
+    return make(raw)
 
 
 def _fixed(items: tuple[Decoder, ...], raw: Any) -> tuple[Any, ...]:
@@ -158,8 +175,18 @@ def _mapping(key: Decoder, value: Decoder, raw: Any) -> dict[Any, Any]:
 
 def _instance(cls: type) -> Decoder:
     names, hints = _names(cls), typing.get_type_hints(cls)
+    count = len(names)
+    plain = [_plain_types(hints[name]) for name in names]
+    if all(allowed is not None and len(allowed) == 1 for allowed in plain):
+        exact = tuple(kind for allowed in plain if allowed for kind in allowed)
+
+        def decode_plain(raw: Any) -> Any:  # Reference, Heading: most objects in a cache
+            if type(raw) is not list or tuple(map(type, raw)) != exact:
+                raise DecodeError(f"{cls.__name__}: expected {count} fields of "
+                                  + ", ".join(kind.__name__ for kind in exact))
+            return cls(*raw)
+        return decode_plain
     fields = [_decoder(hints[name]) for name in names]
-    count = len(fields)
 
     def decode(raw: Any) -> Any:
         if type(raw) is not list or len(raw) != count:
