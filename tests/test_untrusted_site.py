@@ -402,3 +402,21 @@ def test_python_m_talkgen_never_imports_a_module_committed_to_the_site(fixture_s
     assert result.returncode == 0, result.stderr
     assert not marker.exists(), marker.read_text()
     assert (fixture_site / "_site" / "index.html").is_file()
+
+
+def test_a_warning_about_a_file_quotes_no_line_a_symlink_leads_out_to(tmp_path: Path) -> None:
+    """Site-wide warnings are given their source line afterwards, by file name: the line is
+    read only from a real file inside the site."""
+    from talkgen.content.episode import with_frames
+    from talkgen.diagnostics import diagnostic
+
+    site, outside = tmp_path / "site", tmp_path / "secret.md"
+    (site / "episodes").mkdir(parents=True)
+    outside.write_text("password: hunter2\n", encoding="utf-8")
+    (site / "episodes" / "001.md").write_text("date: 2042-01-01\n", encoding="utf-8")
+    (site / "episodes" / "002.md").symlink_to(outside)
+    (site / "linked").symlink_to(site / "episodes")  # a link that stays inside is fine
+    warned = [diagnostic("W049", "far ahead", f"{folder}/{name}", 1, 1)
+              for folder in ("episodes", "linked") for name in ("001.md", "002.md")]
+    framed = with_frames(warned, site)
+    assert [d.source_line for d in framed] == ["date: 2042-01-01", None] * 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -241,12 +242,13 @@ def _episode(meta: dict[str, Any], section_meta: dict[str, dict[str, Any]], body
 def with_frames(diagnostics: Sequence[Diagnostic], root: Path) -> list[Diagnostic]:
     """Give site-wide diagnostics (made without the file at hand) their source line."""
     sources: dict[str, list[str] | None] = {}
+    inside = os.path.join(os.path.realpath(root), "")  # once: warnings may name every episode
     out = []
     for d in diagnostics:
         file, line = d.location.file, d.location.line
         if d.source_line is None and line > 0:
             if file not in sources:
-                sources[file] = _source_lines(root, file)
+                sources[file] = _source_lines(inside, file)
             lines = sources[file]
             if lines is not None and line <= len(lines):
                 d = framed(d, lines[line - 1])
@@ -254,12 +256,14 @@ def with_frames(diagnostics: Sequence[Diagnostic], root: Path) -> list[Diagnosti
     return out
 
 
-def _source_lines(root: Path, file: str) -> list[str] | None:
-    """The lines of a file inside the site (never one a symlink leads out to)."""
-    path = (root / file).resolve()
-    if not path.is_relative_to(root.resolve()) or not path.is_file():
+def _source_lines(inside: str, file: str) -> list[str] | None:
+    """The lines of a file in the site whose real path, ending in a separator, is `inside`
+    (never one a symlink leads out to)."""
+    path = os.path.realpath(os.path.join(inside, file))
+    if not path.startswith(inside) or not os.path.isfile(path):
         return None
-    text, _ = decode(path.read_bytes(), file)
+    with open(path, "rb") as source:
+        text, _ = decode(source.read(), file)
     return text.split("\n") if text is not None else None
 
 
