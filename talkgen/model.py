@@ -105,7 +105,7 @@ class Episode:
     links: tuple[EpisodeLink, ...] = ()
     references: tuple[Reference, ...] = ()  # read once when loaded (readinglist.found_in)
     assets: tuple[AssetLink, ...] = ()
-    text: str = field(default="", repr=False)  # plain text, for reading time and search
+    reading_minutes: int = 1  # worked out once when loaded (content/reading_time.py)
     key_lines: tuple[tuple[str, int], ...] = field(default=(), repr=False)  # for site checks
 
     def line_of(self, key: str) -> int:

@@ -51,3 +51,16 @@ def test_the_episode_page_shows_its_reading_time(fixture_site: Path) -> None:
     assert run_talkgen("build", "--no-search", cwd=fixture_site).returncode == 0
     html = (fixture_site / "_site" / "episodes" / "001" / "index.html").read_text(encoding="utf-8")
     assert '<span class="reading-time">约 1 分钟读完</span>' in html
+
+
+def test_a_long_episode_shows_more_minutes_after_a_warm_build_too(fixture_site: Path) -> None:
+    """Worked out when the episode is loaded and kept in the cache with it."""
+    episode = fixture_site / "episodes" / "001.md"
+    episode.write_text(episode.read_text(encoding="utf-8") + "\n" + "位" * 2000 + "\n",
+                       encoding="utf-8")
+    page = fixture_site / "_site" / "episodes" / "001" / "index.html"
+    for _ in range(2):  # cold, then from the cache
+        assert run_talkgen("build", "--no-search", cwd=fixture_site).returncode == 0
+        shown = re.search(r'<span class="reading-time">约 (\d+) 分钟读完</span>',
+                          page.read_text(encoding="utf-8"))
+        assert shown and 5 <= int(shown.group(1)) <= 7  # 2000 characters at 400 a minute, and more

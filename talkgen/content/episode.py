@@ -21,6 +21,7 @@ from .config import SiteConfig
 from .fields import EPISODE_FIELDS, FieldChecker
 from .markdown import parser, render
 from .reading_list import found_in
+from .reading_time import reading_minutes
 from .section_parts import headings, questions
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -234,7 +235,7 @@ def _episode(meta: dict[str, Any], section_meta: dict[str, dict[str, Any]], body
         links=tuple(body.links),
         references=tuple(found_in(sections)),
         assets=tuple(body.assets),
-        text=body.text,
+        reading_minutes=reading_minutes(body.text),
         key_lines=key_lines,
     )
 

@@ -19,7 +19,6 @@ from markupsafe import Markup
 from ..content import xmltext
 from ..content.config import SiteConfig
 from ..content.reading_list import KINDS, Entry, anchor, reading_list
-from ..content.reading_time import reading_minutes
 from ..messages import Messages
 from ..model import Episode, Heading, Question, Section, Site, Topic, identity
 from ..urls import (
@@ -208,7 +207,7 @@ class Renderer:
         newer = episodes[position - 1] if position > 0 else None
         older = episodes[position + 1] if position + 1 < len(episodes) else None
         return {
-            "episode": self.episode_card(e) | {"time": e.time, "reading_minutes": reading_minutes(e.text)},
+            "episode": self.episode_card(e) | {"time": e.time, "reading_minutes": e.reading_minutes},
             "contributors": self.person_links(e.all_contributors),
             "intro_html": Markup(e.intro_html),
             "sections": [self.section(e, s) for s in e.sections],
