@@ -19,18 +19,19 @@ class Heading:
 
 @dataclass(frozen=True)
 class Question:
-    """A Free Talk question; `answer_html` is empty for an open question."""
+    """A Free Talk question; its answer is the section's HTML up to the next level-3 heading
+    (site/qa.split_questions), and it is open when nothing is written there."""
 
     label: str  # "Q1", or "Q" when unnumbered
     text: str
     asker: str | None
     anchor: str
-    answer_html: str
+    answered: bool
     line: int
 
     @property
     def is_open(self) -> bool:
-        return not self.answer_html.strip()
+        return not self.answered
 
 
 @dataclass(frozen=True)

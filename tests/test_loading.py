@@ -13,6 +13,7 @@ from talkgen.content import frontmatter
 from talkgen.content.config import SiteConfig
 from talkgen.content.episode import Loaded, parse_episode
 from talkgen.content.sections import SectionTable, parse_question
+from talkgen.site.qa import split_questions
 from talkgen.urls import Urls
 
 CONFIG = SiteConfig(root=Path("/site"))
@@ -70,7 +71,10 @@ def test_free_talk_questions_and_open_questions() -> None:
     assert episode is not None
     q1, q2 = episode.questions
     assert (q1.label, q1.text, q1.asker, q1.is_open) == ("Q1", "有 LoRA 风格的案例吗？", "初七", False)
-    assert "更多" in q1.answer_html and "闲聊" not in q1.answer_html
+    free_talk = next(s for s in episode.sections if s.questions)
+    answers = {p.anchor: p.html for p in split_questions(free_talk.html, [q1.anchor, q2.anchor])}
+    assert "更多" in answers[q1.anchor] and "闲聊" not in answers[q1.anchor]
+    assert not answers[q2.anchor].strip()
     assert (q2.label, q2.asker, q2.is_open) == ("Q2", None, True)
     assert q1.anchor and q1.line == 16
 

@@ -47,7 +47,7 @@ def test_drafts_are_left_out_unless_asked() -> None:
 
 
 def test_contributors_collect_hosting_sections_and_questions() -> None:
-    q = Question("Q1", "为什么？", "初七", "q1", "", 10)
+    q = Question("Q1", "为什么？", "初七", "q1", False, 10)
     s = Section("free_talk", "Free Talk", "free-talk", "", contributors=("yuhan",), questions=(q,))
     site = build_site([episode(1, sections=(s,), contributors=("Yuhan",))])
     people = {c.name: c for c in site.contributors}

@@ -8,7 +8,7 @@ from markdown_it.token import Token
 
 from ..model import Heading, Question
 from .body_context import Context, is_heading
-from .markdown import inline_text, render
+from .markdown import inline_text
 from .sections import loose_question, parse_question
 
 
@@ -32,8 +32,8 @@ def questions(ctx: Context, tokens: Sequence[Token]) -> tuple[Question, ...]:
         if parsed is None:
             continue
         end = h3[n + 1] if n + 1 < len(h3) else len(tokens)
-        answer = render(ctx.md, tokens[start + 3 : end])
+        answered = end > start + 3  # anything at all: every block renders to some HTML
         anchor = str(tokens[start].attrGet("id") or "")
-        out.append(Question(parsed.label, parsed.text, parsed.asker, anchor, answer,
+        out.append(Question(parsed.label, parsed.text, parsed.asker, anchor, answered,
                             ctx.line_of(tokens[start])))
     return tuple(out)
