@@ -114,3 +114,35 @@ def test_only_an_intact_verified_index_is_reused(fixture_site: Path, tmp_path: P
     forged = run_talkgen("build", cwd=fixture_site)
     assert forged.returncode == 0 and "W060" not in forged.stderr, forged.stderr
     assert verify(out / FOLDER) is None and index_files(out) == first
+
+
+def test_render_workers_give_way_to_pagefind_only_while_it_indexes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind, on one core, is a search build's critical path: the workers that render
+    pages run at a lower priority while it indexes, and at this process's own otherwise."""
+    import talkgen.build.publish as publish
+    from talkgen.build.page_render import render_into
+
+    from .sitegen import write_site
+
+    site = write_site(tmp_path / "site", 70)  # enough pages for workers (pool.MIN_ITEMS)
+    seen = tmp_path / "niceness"
+
+    def recording(*args: object) -> object:
+        seen.mkdir(exist_ok=True)
+        (seen / str(os.getpid())).write_text(str(os.nice(0)), encoding="utf-8")
+        return render_into(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(publish, "render_into", recording)
+    own = os.nice(0)
+    for flags, env, expected in (([], fake_pagefind(tmp_path, "empty-entry"),
+                                  own + publish.BEHIND_PAGEFIND),
+                                 (["--no-search"], {}, own)):
+        result = run_talkgen("build", *flags, cwd=site, env=env)
+        assert "Traceback" not in result.stderr
+        workers = {p.name: int(p.read_text(encoding="utf-8")) for p in seen.iterdir()}
+        assert str(os.getpid()) not in workers and len(workers) >= 2
+        assert set(workers.values()) == {min(expected, 19)}, (flags, workers)
+        assert os.nice(0) == own
+        for record in seen.iterdir():
+            record.unlink()

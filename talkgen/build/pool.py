@@ -68,17 +68,18 @@ class Stream(Generic[R]):
             self._pool = None
 
 
-def ordered_stream(task: Callable[[T], R], items: Sequence[T], *,
-                   parallel: bool = True) -> Stream[R]:
+def ordered_stream(task: Callable[[T], R], items: Sequence[T], *, parallel: bool = True,
+                   niceness: int = 0) -> Stream[R]:
     """task(x) for x in items, as a Stream. The workers start at once, so the caller can do
-    other work first, then write or index results while the workers go on."""
+    other work first, then write or index results while the workers go on. Workers run
+    `niceness` steps below this process's priority (this process itself never changes)."""
     count = _parallel(items, parallel)
     if not count:
         return Stream(task(item) for item in items)
     global _task
     _task = task  # type: ignore[assignment]
     try:
-        pool = _fork().Pool(count)
+        pool = _fork().Pool(count, os.nice, (niceness,)) if niceness else _fork().Pool(count)
     finally:
         _task = None  # each worker has its own copy
     chunk = max(1, min(16, len(items) // (count * 8)))

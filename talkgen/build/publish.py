@@ -32,6 +32,13 @@ from .render_folder import flat_name, render_folder
 from .result import BuildResult, Clock
 from .write_errors import cannot_write, shown
 
+# The render workers' niceness while Pagefind indexes. Pagefind reads pages one at a time on
+# one core and then builds the index alone, so it is a search build's critical path: sharing
+# two cores with two workers it got half a core and fell seconds behind them. Lower-priority
+# workers still use every core Pagefind leaves idle. 1000 episodes, 8 alternating pairs of
+# builds: 14.27 -> 13.69 s median (7 of 8 pairs faster); index and pages byte-identical.
+BEHIND_PAGEFIND = 10
+
 
 def build(config: SiteConfig, *, strict: bool = False, cache: bool = True,
           allow_empty: bool = True) -> BuildResult:
@@ -88,17 +95,19 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
     clock.phases, clock.last = dict(result.phases), time.perf_counter()
     reused = dict(prepared.reused)
     old_index = search_reusable(prepared.todo, previous, out) if config.search else {}
+    searching = bool(config.search and not old_index)
     indexer = None
     try:
         rendering = render_folder(out)
         pages = ordered_stream(partial(render_into, prepared.plan, config.root, rendering),
-                               prepared.todo, parallel=True)  # the workers start now
+                               prepared.todo, parallel=True,  # the workers start now
+                               niceness=BEHIND_PAGEFIND if searching else 0)
     except OSError as err:
         gc.unfreeze()
         return cannot_write(result, err, config)
     try:
-        if config.search and not old_index:  # after the fork (see pool), and early: Pagefind
-            indexer = Indexer(list(prepared.plan), prepared.reused,  # is the longest step
+        if searching:  # after the fork (see pool), and early: Pagefind is the longest step
+            indexer = Indexer(list(prepared.plan), prepared.reused,
                               lean=lean_documents(config))
         files = finish(config, result, prepared, strict=strict)  # meanwhile, here
         if files is None:
