@@ -116,24 +116,33 @@ def test_only_an_intact_verified_index_is_reused(fixture_site: Path, tmp_path: P
     assert verify(out / FOLDER) is None and index_files(out) == first
 
 
-def test_render_workers_give_way_to_pagefind_only_while_it_indexes(
+def test_a_search_build_renders_what_pagefind_reads_first_on_workers_that_give_way(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pagefind, on one core, is a search build's critical path: the workers that render
-    pages run at a lower priority while it indexes, and at this process's own otherwise."""
+    """Pagefind, on one core, is a search build's critical path: the workers render the
+    pages it reads first, in its order, at a lower priority than this process. A build
+    without search renders the site-wide lists first, at this process's own priority."""
     import talkgen.build.publish as publish
     from talkgen.build.page_render import render_into
+    from talkgen.site.search import indexed
 
     from .sitegen import write_site
 
     site = write_site(tmp_path / "site", 70)  # enough pages for workers (pool.MIN_ITEMS)
     seen = tmp_path / "niceness"
+    orders: list[list[str]] = []
 
     def recording(*args: object) -> object:
         seen.mkdir(exist_ok=True)
         (seen / str(os.getpid())).write_text(str(os.nice(0)), encoding="utf-8")
         return render_into(*args)  # type: ignore[arg-type]
 
+    def streamed(task: object, items: list[str], **options: object) -> object:
+        orders.append(list(items))
+        return ordered_stream(task, items, **options)  # type: ignore[arg-type]
+
+    ordered_stream = publish.ordered_stream
     monkeypatch.setattr(publish, "render_into", recording)
+    monkeypatch.setattr(publish, "ordered_stream", streamed)
     own = os.nice(0)
     for flags, env, expected in (([], fake_pagefind(tmp_path, "empty-entry"),
                                   own + publish.BEHIND_PAGEFIND),
@@ -146,3 +155,9 @@ def test_render_workers_give_way_to_pagefind_only_while_it_indexes(
         assert os.nice(0) == own
         for record in seen.iterdir():
             record.unlink()
+    searched, plain = orders
+    assert sorted(searched) == sorted(plain)
+    read = [path for path in searched if indexed(path)]
+    assert searched[:len(read)] == read and read[0] == "episodes/070/index.html"
+    assert read[-1] == "reading/index.html"  # last in the plan's order, as Pagefind reads it
+    assert plain[0] == "reading/index.html"  # a long page, first when nothing waits for it

@@ -7,7 +7,7 @@ preview and the tests), build() has the workers write the pages instead (publish
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -20,6 +20,7 @@ from ..site.feeds import crawler_files
 from ..site.indexes import build_site
 from ..site.rebuild import plan_rebuild
 from ..site.render import Page, Renderer
+from ..site.search import indexed
 from ..site.static_list import static_files
 from ..urls import QUESTIONS, READING, page_file
 from .check import check
@@ -103,6 +104,16 @@ def longest_first(todo: list[str]) -> list[str]:
     a worker busy for most of a second at the end of a cold build while the other waited."""
     heavy = [path for path in SITE_WIDE if path in todo]
     return heavy + [path for path in todo if path not in heavy]
+
+
+def searched_first(plan: Iterable[str], todo: list[str]) -> list[str]:
+    """A search build's order: the pages Pagefind reads, in the order it reads them, then the
+    rest. Pagefind is then the build's critical path (one core, one page at a time), so it
+    ends as much sooner as it starts; with the reading list first, the first page reached it
+    0.6 s later. A long list page rendered last no longer holds anything up."""
+    wanted = set(todo)
+    searched = [path for path in plan if path in wanted and indexed(path)]
+    return searched + [path for path in todo if not indexed(path)]
 
 
 def finish(config: SiteConfig, result: BuildResult, prepared: Prepared, *, strict: bool = False,

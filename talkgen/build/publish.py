@@ -23,7 +23,7 @@ from ..site.search import Indexer, indexed, lean_documents
 from .cache import FOLDER, Store
 from .check import check
 from .collector import fewer_collections
-from .gather import finish, prepare
+from .gather import finish, prepare, searched_first
 from .load import EpisodeCache
 from .page_render import render_into
 from .pool import ordered_stream
@@ -99,8 +99,9 @@ def _build(config: SiteConfig, strict: bool, cache: bool, clock: Clock,
     indexer = None
     try:
         rendering = render_folder(out)
+        todo = searched_first(prepared.plan, prepared.todo) if searching else prepared.todo
         pages = ordered_stream(partial(render_into, prepared.plan, config.root, rendering),
-                               prepared.todo, parallel=True,  # the workers start now
+                               todo, parallel=True,  # the workers start now
                                niceness=BEHIND_PAGEFIND if searching else 0)
     except OSError as err:
         gc.unfreeze()
