@@ -6,6 +6,7 @@ parsed site, the Jinja environment) without pickling it; only items and results 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -68,6 +69,14 @@ class Stream(Generic[R]):
             self._pool = None
 
 
+def _lower_priority(steps: int) -> None:
+    """A worker's first act: run `steps` below its parent. A system that refuses (a sandbox
+    may forbid setpriority) is ignored: a worker that failed here would be replaced, and fail
+    again, for ever."""
+    with contextlib.suppress(OSError):
+        os.nice(steps)
+
+
 def ordered_stream(task: Callable[[T], R], items: Sequence[T], *, parallel: bool = True,
                    niceness: int = 0) -> Stream[R]:
     """task(x) for x in items, as a Stream. The workers start at once, so the caller can do
@@ -79,7 +88,7 @@ def ordered_stream(task: Callable[[T], R], items: Sequence[T], *, parallel: bool
     global _task
     _task = task  # type: ignore[assignment]
     try:
-        pool = _fork().Pool(count, os.nice, (niceness,)) if niceness else _fork().Pool(count)
+        pool = _fork().Pool(count, _lower_priority, (niceness,)) if niceness else _fork().Pool(count)
     finally:
         _task = None  # each worker has its own copy
     chunk = max(1, min(16, len(items) // (count * 8)))
