@@ -130,6 +130,7 @@ def test_a_search_build_renders_what_pagefind_reads_first_on_workers_that_give_w
     site = write_site(tmp_path / "site", 70)  # enough pages for workers (pool.MIN_ITEMS)
     seen = tmp_path / "niceness"
     orders: list[list[str]] = []
+    real_stream = publish.ordered_stream
 
     def recording(*args: object) -> object:
         seen.mkdir(exist_ok=True)
@@ -138,9 +139,8 @@ def test_a_search_build_renders_what_pagefind_reads_first_on_workers_that_give_w
 
     def streamed(task: object, items: list[str], **options: object) -> object:
         orders.append(list(items))
-        return ordered_stream(task, items, **options)  # type: ignore[arg-type]
+        return real_stream(task, items, **options)  # type: ignore[arg-type]
 
-    ordered_stream = publish.ordered_stream
     monkeypatch.setattr(publish, "render_into", recording)
     monkeypatch.setattr(publish, "ordered_stream", streamed)
     own = os.nice(0)

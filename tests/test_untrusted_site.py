@@ -201,7 +201,7 @@ def test_the_cache_key_names_every_library_that_shapes_output() -> None:
 def test_a_pagefind_upgrade_changes_the_key_of_search_builds_only(
         fixture_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages are re-rendered, so re-indexed, after a Pagefind upgrade; a build without search
-    does not ask for Pagefind's version (importlib.metadata costs a one-episode build 6 ms)."""
+    does not ask for Pagefind's version (importlib.metadata costs a one-episode build 4 ms)."""
     from talkgen.build.previous import page_salt
 
     config, _ = load_config(fixture_site)

@@ -38,7 +38,7 @@ LIBRARIES = {"markdown-it-py": "markdown_it", "mdit-py-plugins": "mdit_py_plugin
              "linkify-it-py": "linkify_it", "Pygments": "pygments", "Jinja2": "jinja2",
              "PyYAML": "yaml"}
 # The search index's: their modules say 0.0.0a0 whatever is installed, so importlib.metadata
-# is asked (≈ 6 ms, a tenth of a one-episode build), and only by builds with search.
+# is asked (≈ 4 ms, the first lookup scanning sys.path), and only by builds with search.
 SEARCH_LIBRARIES = ("pagefind", "pagefind-bin-extended", "pagefind-bin")
 
 
